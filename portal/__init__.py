@@ -1,0 +1,80 @@
+"""The § 104 portal: guidance and applications for aktivitets- og samværstilbud."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import config as settings
+from portal.extensions import babel, csrf
+from portal.web import db as web_db
+from portal.web import errors, i18n, security
+from portal.web.text import soft_hyphens
+
+
+class PortalFlask(Flask):
+    def log_exception(self, exc_info: Any) -> None:
+        """Flask's own logging would write the exception's message, which may hold personal
+        data; the 500 handler in portal.web.errors logs the type and location instead."""
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides what the environment says (tests use it)."""
+    app = PortalFlask(
+        __name__,
+        template_folder=str(settings.ROOT / "templates"),
+        static_folder=str(settings.ROOT / "static"),
+        instance_path=str(settings.INSTANCE),
+    )
+    app.config.update(settings.from_environment())
+    app.config.update(config or {})
+    settings.check_production(app.config)
+    # The embedded database and development mail live in instance/, which git ignores.
+    settings.INSTANCE.mkdir(exist_ok=True)
+
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(settings.ROOT / "translations"),
+    )
+    csrf.init_app(app)
+    web_db.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
+    _register_proxy(app)
+    _register_jinja(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _register_proxy(app: Flask) -> None:
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
+
+
+def _register_jinja(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.auto_reload = app.debug
+    app.jinja_env.filters["shy"] = soft_hyphens
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.citizen import bp as citizen_bp
+    from portal.web.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(citizen_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.cli import register
+
+    register(app)

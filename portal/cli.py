@@ -1,0 +1,114 @@
+"""The `portal` command: `portal migrate`, `portal create-staff`, `portal demo-data`, ...
+
+`portal` is `flask --app portal` with the app factory built in, so every Flask command
+(`portal run`, `portal routes`, `portal shell`) works too.
+"""
+
+from __future__ import annotations
+
+import click
+from cryptography.fernet import Fernet
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+from portal import passwords
+from portal.db import migrate as migrations
+from portal.db.models import StaffRole, StaffUser
+from portal.web.db import database
+
+
+def main() -> None:
+    from portal import create_app
+
+    cli = FlaskGroup(create_app=lambda: create_app(), help=__doc__)
+    cli.main(prog_name="portal")
+
+
+@click.command("migrate")
+@with_appcontext
+def migrate_command() -> None:
+    """Bring the database schema up to date (Alembic upgrade head)."""
+    db = database()
+    migrations.upgrade(db.engine)
+    click.echo(f"Database is up to date ({db.backend}).")
+
+
+@click.command("new-data-key")
+def new_data_key_command() -> None:
+    """Print a new key for PORTAL_DATA_KEYS (put the new key first to rotate)."""
+    click.echo(Fernet.generate_key().decode())
+
+
+def _municipality_codes() -> set[str]:
+    from portal.standards import load_all
+
+    return set(load_all())
+
+
+def _create_staff(email: str, municipality: str, role: StaffRole, password: str) -> bool:
+    """Create the account; False when the e-mail address is taken."""
+    with database().transaction() as session:
+        email = email.strip().lower()
+        if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+            return False
+        session.add(
+            StaffUser(
+                email=email,
+                municipality_code=municipality,
+                role=role,
+                password_hash=passwords.hash_password(password),
+            )
+        )
+    return True
+
+
+@click.command("create-staff")
+@with_appcontext
+@click.option("--municipality", required=True, help="Kommunekode, e.g. 265 for Roskilde.")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice([r.value for r in StaffRole]), default="caseworker")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_staff_command(municipality: str, email: str, role: str, password_stdin: bool) -> None:
+    """Create a caseworker or admin. Without --password-stdin a password is made and shown once."""
+    if municipality not in _municipality_codes():
+        raise click.BadParameter(
+            f"unknown kommunekode {municipality!r}", param_hint="--municipality"
+        )
+    password = (
+        click.get_text_stream("stdin").readline().rstrip("\n")
+        if password_stdin
+        else (passwords.generate())
+    )
+    try:
+        created = _create_staff(email, municipality, StaffRole(role), password)
+    except passwords.WeakPasswordError as err:
+        raise click.ClickException(str(err)) from err
+    if not created:
+        raise click.ClickException(f"A staff user with the e-mail {email} already exists.")
+    click.echo(f"Created {role} {email.strip().lower()} for municipality {municipality}.")
+    if not password_stdin:
+        click.echo(f"Password (shown once): {password}")
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data_command() -> None:
+    """Development only: one demo caseworker per municipality, logins printed once."""
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("Demo data is never created in production.")
+    for code in sorted(_municipality_codes()):
+        email = f"sagsbehandler-{code}@demo.invalid"
+        password = passwords.generate()
+        if _create_staff(email, code, StaffRole.CASEWORKER, password):
+            click.echo(f"Demo caseworker for {code}: {email} / {password}")
+
+
+def register(app: Flask) -> None:
+    for command in (migrate_command, new_data_key_command, create_staff_command, demo_data_command):
+        app.cli.add_command(command)
+    try:
+        from portal.standards.cli import standards
+    except ImportError:  # the standards package arrives with issue 3
+        return
+    app.cli.add_command(standards)

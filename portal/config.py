@@ -1,0 +1,109 @@
+"""Settings from the environment.
+
+Development and tests get safe defaults so that `make run` works on a fresh clone; production
+refuses to start when a secret is missing or weak, because a portal holding CPR numbers must
+never run on a default key.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+# Fixed, public keys for development and tests only; production rejects them by value.
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-use-0000000000"  # noqa: S105
+DEV_DATA_KEY = base64.urlsafe_b64encode(b"dev-only-data-key-not-for-prod!!").decode()
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes the portal unsafe or unable to start; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    name: str
+
+    @property
+    def is_production(self) -> bool:
+        return self.name == "production"
+
+
+def _env_bool(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_database_url(env: Environment) -> str:
+    if env.name == "test":
+        return "sqlite://"
+    return f"sqlite:///{INSTANCE / 'portal.sqlite3'}"
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from environment variables."""
+    environ = os.environ if environ is None else environ
+    env = Environment(environ.get("PORTAL_ENV", "development").strip().lower())
+    prod = env.is_production
+    config: dict[str, Any] = {
+        "PORTAL_ENV": env.name,
+        "DEBUG": _env_bool(environ.get("FLASK_DEBUG")),
+        "TESTING": env.name == "test",
+        "SECRET_KEY": environ.get("SECRET_KEY") or ("" if prod else DEV_SECRET_KEY),
+        "DATA_KEYS": environ.get("PORTAL_DATA_KEYS") or ("" if prod else DEV_DATA_KEY),
+        "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL") or _default_database_url(env),
+        "SESSION_COOKIE_NAME": "portal_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": prod,
+        "PREFERRED_URL_SCHEME": "https" if prod else "http",
+        # Forms carry at most a few thousand characters of free text; 1 MB is generous.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "WTF_CSRF_SSL_STRICT": prod,
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+        "LANGUAGES": ("da", "en"),
+        "TRUSTED_HOSTS": _split(environ.get("TRUSTED_HOSTS")) or None,
+        "PROXY_HOPS": int(environ.get("PROXY_HOPS", "1" if prod else "0")),
+        "HSTS": prod,
+    }
+    return config
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Raise ConfigError (one line) when production settings are unsafe."""
+    if config.get("PORTAL_ENV") != "production":
+        return
+    if config.get("DEBUG"):
+        raise ConfigError("Refusing to start: DEBUG is on in production (unset FLASK_DEBUG).")
+    secret = str(config.get("SECRET_KEY") or "")
+    if len(secret) < MIN_SECRET_LENGTH or secret == DEV_SECRET_KEY:
+        raise ConfigError(
+            f"Refusing to start: SECRET_KEY is missing or weak "
+            f"(at least {MIN_SECRET_LENGTH} random characters are needed)."
+        )
+    keys = _split(str(config.get("DATA_KEYS") or ""))
+    if not keys or DEV_DATA_KEY in keys or not all(_is_fernet_key(k) for k in keys):
+        raise ConfigError(
+            "Refusing to start: PORTAL_DATA_KEYS is missing or weak (give one or more "
+            "Fernet keys, comma-separated; make one with `portal new-data-key`)."
+        )
+
+
+def _is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode())) == 32
+    except (binascii.Error, ValueError):
+        return False

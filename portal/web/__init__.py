@@ -1,0 +1,1 @@
+"""Web pieces shared by the citizen and staff blueprints."""

@@ -1,0 +1,29 @@
+"""Small text helpers for templates."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+SHY = "\u00ad"
+# Long Danish compounds that appear in headings. Chromium has no Danish hyphenation
+# dictionary, so without a soft hyphen a 375 px screen breaks them at an arbitrary letter.
+_BREAKS = {
+    "tilgængelighedserklæring": "tilgængeligheds" + SHY + "erklæring",
+    "samværstilbud": "samværs" + SHY + "tilbud",
+    "aktivitetstilbud": "aktivitets" + SHY + "tilbud",
+    "databeskyttelsesforordningen": "databeskyttelses" + SHY + "forordningen",
+}
+_PATTERN = re.compile("|".join(_BREAKS), re.IGNORECASE)
+
+
+def soft_hyphens(text: object) -> Markup:
+    """Escape the text and put soft hyphens at the joints of known long compounds."""
+
+    def joint(match: re.Match[str]) -> str:
+        word = match.group(0)
+        plain = _BREAKS[word.lower()]
+        return word[0] + plain[1:] if word[0].isupper() else plain
+
+    return Markup(_PATTERN.sub(joint, str(escape(text))))  # noqa: S704 (input escaped above)
