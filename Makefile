@@ -1,0 +1,82 @@
+# The two commands a newcomer needs: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+MO := translations/da/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
+
+.DEFAULT_GOAL := help
+.PHONY: help run test install install-test assets translations-compile migrate lint format \
+        typecheck translations bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
+
+run: install assets translations-compile migrate ## Install what is missing and serve the portal on http://$(HOST):$(PORT)
+	$(BIN)/portal run --host $(HOST) --port $(PORT)
+
+test: install-test assets translations-compile ## Install the test tools and run lint, types and the whole suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-app: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-app
+	$(BIN)/pip install --quiet -e '.[postgres,prod,test]'
+	touch $@
+
+install: $(VENV)/.stamp-app ## Create .venv and install the portal
+install-test: $(VENV)/.stamp-test ## Also install PostgreSQL driver, gunicorn and the test tools
+
+node_modules/.stamp: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to fetch the design system."; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/vendor/.stamp: node_modules/.stamp scripts/vendor_dkfds.sh
+	scripts/vendor_dkfds.sh
+
+assets: static/vendor/.stamp ## Fetch DKFDS (and axe-core) with npm and copy them to static/vendor/
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.stamp-app
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+translations-compile: $(MO) ## Compile the .po catalogues to .mo
+
+translations: install ## Extract new messages and update da/en catalogues (then translate en)
+	$(BIN)/python scripts/i18n.py update
+
+migrate: install ## Create or upgrade the embedded SQLite database in instance/
+	$(BIN)/portal migrate
+
+lint: install-test ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test ## Format the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: install-test ## mypy on the pure domain modules, and the import contract
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+bench: install-test ## Run the benchmarks (results go in docs/benchmarks.md by hand)
+	$(BIN)/python bench/guidance_bench.py
+	$(BIN)/python bench/render_bench.py
+
+clean: ## Remove the venv, node_modules, vendored assets and compiled catalogues
+	rm -rf $(VENV) node_modules static/vendor $(MO) *.egg-info
