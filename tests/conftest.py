@@ -1,0 +1,83 @@
+"""Shared fixtures: the app on each database backend, a client, a CLI runner.
+
+Every web test runs on SQLite, and on PostgreSQL when TEST_DATABASE_URL points at one (CI
+sets it). With CI=true a missing PostgreSQL fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from portal import create_app
+from portal.db import migrate
+from portal.db.base import Base
+from portal.web.db import database
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def backend_url(backend: str, tmp_dir: str) -> str:
+    if backend == "sqlite":
+        # A file, not :memory:, so WAL and several connections behave as in production.
+        return f"sqlite:///{tmp_dir}/portal-test.sqlite3"
+    if not PG_URL:
+        message = "PostgreSQL not available: set TEST_DATABASE_URL (CI does, via .ci/run)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return PG_URL
+
+
+def make_app(url: str, **overrides: object) -> Flask:
+    config = {
+        "PORTAL_ENV": "test",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SERVER_NAME": None,
+        **overrides,
+    }
+    return create_app(config)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    url = backend_url(request.param, str(tmp_path_factory.mktemp(request.param)))
+    app = make_app(url)
+    engine = database(app).engine
+    if request.param == "postgresql":
+        # A previous, interrupted run may have left tables behind.
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    yield app
+    engine.dispose()
+
+
+def _empty_tables(app: Flask) -> None:
+    with database(app).transaction() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(table.delete())
+
+
+@pytest.fixture
+def app(migrated_app: Flask) -> Iterator[Flask]:
+    yield migrated_app
+    _empty_tables(migrated_app)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
