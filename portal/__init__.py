@@ -64,6 +64,28 @@ def _register_jinja(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.auto_reload = app.debug
     app.jinja_env.filters["shy"] = soft_hyphens
+    _register_components(app)
+
+
+def _register_components(app: Flask) -> None:
+    """Make every macro in templates/components/ a Jinja global, loaded once.
+
+    An `{% from ... import %}` costs about 40 us per render in Jinja 3.1, because it
+    rebuilds the imported module's globals; a page imports a handful. Loading them once
+    keeps the per-request cost at zero and the page templates free of import lines.
+    """
+    env = app.jinja_env
+    for name in sorted(env.list_templates(filter_func=_is_component)):
+        # shared=True makes env.globals itself the module's namespace, so a macro finds
+        # macros of files loaded after its own (a plain .module would copy the globals).
+        module = env.get_template(name).make_module(vars=env.globals, shared=True)
+        for attr in dir(module):
+            if not attr.startswith("_"):
+                env.globals[attr] = getattr(module, attr)
+
+
+def _is_component(name: str) -> bool:
+    return name.startswith("components/") and name.endswith(".html")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -74,6 +74,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "TRUSTED_HOSTS": _split(environ.get("TRUSTED_HOSTS")) or None,
         "PROXY_HOPS": int(environ.get("PROXY_HOPS", "1" if prod else "0")),
         "HSTS": prod,
+        "CONTACT_EMAIL": environ.get("CONTACT_EMAIL", "").strip() or None,
     }
     return config
 

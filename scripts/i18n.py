@@ -26,7 +26,7 @@ def po_path(lang: str) -> Path:
 
 
 def pybabel(*args: str) -> None:
-    CommandLineInterface().run(["pybabel", *args])
+    CommandLineInterface().run(["pybabel", "-q", *args])
 
 
 def extract() -> None:

@@ -12,7 +12,12 @@ from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAll
 MESSAGES = {
     400: (_l("Noget gik galt"), _l("Siden kunne ikke forstå det, der blev sendt. Prøv igen.")),
     403: (_l("Du har ikke adgang"), _l("Du har ikke adgang til denne side.")),
-    404: (_l("Siden findes ikke"), _l("Tjek, at adressen er skrevet rigtigt.")),
+    404: (
+        _l("Siden findes ikke"),
+        _l(
+            "Vi kan ikke finde siden. Måske er linket for gammelt. Eller også er der en fejl i adressen."
+        ),
+    ),
     405: (
         _l("Det kan du ikke her"),
         _l("Siden kan ikke bruges på den måde. Gå tilbage og prøv igen."),

@@ -37,3 +37,47 @@ def visible_text(html: str, selector: str = "body") -> str:
 
     walk(root)
     return " ".join(" ".join(parts).split())
+
+
+BLOCKS = {
+    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "legend", "label", "td", "th", "dt", "dd",
+    "button", "summary", "caption", "title", "div", "span", "a",
+}  # fmt: skip
+
+
+def readable_sentences(html: str) -> list[str]:
+    """The page's visible text as a reader meets it: every heading, list item, label or
+    button is a unit of its own, so a heading without a full stop is not glued to the next
+    paragraph into one endless sentence."""
+    tree = html5lib.parse(html, namespaceHTMLElements=False)
+    body = tree.find("body")
+    assert body is not None
+    units: list[str] = []
+
+    def walk(node) -> None:  # type: ignore[no-untyped-def]
+        if node.tag in {"script", "style", "template", "svg"}:
+            return
+        own = [node.text or ""]
+        for child in node:
+            if child.tag in BLOCKS:
+                flush(own)
+                own = []
+                walk(child)
+            else:
+                own.append(inline_text(child))
+            own.append(child.tail or "")
+        flush(own)
+
+    def flush(parts: list[str]) -> None:
+        text = " ".join(" ".join(parts).split())
+        if text:
+            units.append(text if text[-1] in ".!?:" else text + ".")
+
+    walk(body)
+    return units
+
+
+def inline_text(node) -> str:  # type: ignore[no-untyped-def]
+    if node.tag in {"script", "style", "svg"}:
+        return ""
+    return "".join([node.text or ""] + [inline_text(c) + (c.tail or "") for c in node])

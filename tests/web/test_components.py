@@ -34,19 +34,13 @@ class ExampleForm(FlaskForm):
 
 PAGE = """
 {% extends "base.html" %}
-{% from "components/text_input.html" import text_input %}
-{% from "components/radios.html" import radios %}
-{% from "components/checkboxes.html" import checkboxes %}
-{% from "components/date_input.html" import date_input %}
-{% from "components/step_indicator.html" import step_indicator, step_subheading %}
-{% from "components/summary_list.html" import summary_list %}
-{% from "components/back_link.html" import back_link %}
 {% block title %}Eksempel{% endblock %}
 {% block content %}
 {{ back_link("/back") }}
 {{ step_indicator(steps) }}{{ step_subheading(2, 3) }}
 <form method="post" novalidate>
-{{ text_input(form.name) }}{{ radios(form.who) }}{{ checkboxes(form.kinds) }}{{ date_input(form.born) }}
+{{ text_input(form.name) }}{{ radios(form.who) }}
+{{ checkboxes(form.kinds) }}{{ date_input(form.born) }}
 </form>
 {{ summary_list(rows) }}
 {% endblock %}

@@ -72,3 +72,12 @@ def test_the_language_switch_is_not_an_open_redirect(client: FlaskClient, target
 
 def test_an_unknown_language_is_not_found(client: FlaskClient) -> None:
     assert client.get("/sprog/xx").status_code == 404
+
+
+def test_the_accessibility_statement_names_the_configured_contact(app) -> None:  # type: ignore[no-untyped-def]
+    app.config["CONTACT_EMAIL"] = "web@kommune.example"
+    try:
+        html = app.test_client().get("/tilgaengelighed").get_data(as_text=True)
+    finally:
+        app.config["CONTACT_EMAIL"] = None
+    assert 'href="mailto:web@kommune.example"' in html
