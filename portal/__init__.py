@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
 from portal.extensions import babel, csrf
+from portal.standards import load_all
 from portal.web import db as web_db
 from portal.web import errors, i18n, security
 from portal.web.text import soft_hyphens
@@ -33,6 +34,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings.check_production(app.config)
     # The embedded database and development mail live in instance/, which git ignores.
     settings.INSTANCE.mkdir(exist_ok=True)
+    # Loaded and validated once; a bad file stops start-up with its file, key and problem.
+    app.extensions["portal.standards"] = load_all(app.config.get("STANDARDS_DIR"))
 
     babel.init_app(
         app,

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from cryptography.fernet import Fernet
 from flask import Flask, current_app
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from portal import passwords
 from portal.db import migrate as migrations
 from portal.db.models import StaffRole, StaffUser
+from portal.standards.cli import standards
 from portal.web.db import database
 
 
@@ -41,9 +44,7 @@ def new_data_key_command() -> None:
 
 
 def _municipality_codes() -> set[str]:
-    from portal.standards import load_all
-
-    return set(load_all())
+    return set(current_app.extensions["portal.standards"])
 
 
 def _create_staff(email: str, municipality: str, role: StaffRole, password: str) -> bool:
@@ -75,11 +76,7 @@ def create_staff_command(municipality: str, email: str, role: str, password_stdi
         raise click.BadParameter(
             f"unknown kommunekode {municipality!r}", param_hint="--municipality"
         )
-    password = (
-        click.get_text_stream("stdin").readline().rstrip("\n")
-        if password_stdin
-        else (passwords.generate())
-    )
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else passwords.generate()
     try:
         created = _create_staff(email, municipality, StaffRole(role), password)
     except passwords.WeakPasswordError as err:
@@ -107,8 +104,4 @@ def demo_data_command() -> None:
 def register(app: Flask) -> None:
     for command in (migrate_command, new_data_key_command, create_staff_command, demo_data_command):
         app.cli.add_command(command)
-    try:
-        from portal.standards.cli import standards
-    except ImportError:  # the standards package arrives with issue 3
-        return
     app.cli.add_command(standards)
