@@ -8,6 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as settings
+from portal.crypto import DataCipher
 from portal.extensions import babel, csrf
 from portal.standards import load_all
 from portal.web import db as web_db
@@ -36,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     settings.INSTANCE.mkdir(exist_ok=True)
     # Loaded and validated once; a bad file stops start-up with its file, key and problem.
     app.extensions["portal.standards"] = load_all(app.config.get("STANDARDS_DIR"))
+    app.extensions["portal.cipher"] = DataCipher(app.config["DATA_KEYS"], app.config["INDEX_KEY"])
 
     babel.init_app(
         app,

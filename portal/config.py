@@ -20,6 +20,7 @@ INSTANCE = ROOT / "instance"
 # Fixed, public keys for development and tests only; production rejects them by value.
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-use-0000000000"  # noqa: S105
 DEV_DATA_KEY = base64.urlsafe_b64encode(b"dev-only-data-key-not-for-prod!!").decode()
+DEV_INDEX_KEY = "dev-only-index-key-not-for-production-use-000000"
 MIN_SECRET_LENGTH = 32
 
 
@@ -57,6 +58,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "TESTING": env.name == "test",
         "SECRET_KEY": environ.get("SECRET_KEY") or ("" if prod else DEV_SECRET_KEY),
         "DATA_KEYS": environ.get("PORTAL_DATA_KEYS") or ("" if prod else DEV_DATA_KEY),
+        "INDEX_KEY": environ.get("PORTAL_INDEX_KEY") or ("" if prod else DEV_INDEX_KEY),
         "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL") or _default_database_url(env),
         "SESSION_COOKIE_NAME": "portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
@@ -66,7 +68,9 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         # Forms carry at most a few thousand characters of free text; 1 MB is generous.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
-        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # No time limit on the token: the citizen's forms have no time limit at all (WCAG
+        # 2.2.1), and the token still dies with the browser session.
+        "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": prod,
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
@@ -100,6 +104,13 @@ def check_production(config: dict[str, Any]) -> None:
         raise ConfigError(
             "Refusing to start: PORTAL_DATA_KEYS is missing or weak (give one or more "
             "Fernet keys, comma-separated; make one with `portal new-data-key`)."
+        )
+    index_key = str(config.get("INDEX_KEY") or "")
+    if len(index_key) < MIN_SECRET_LENGTH or index_key == DEV_INDEX_KEY:
+        raise ConfigError(
+            f"Refusing to start: PORTAL_INDEX_KEY is missing or weak (at least "
+            f"{MIN_SECRET_LENGTH} random characters; it keys the CPR search index and must "
+            f"never change)."
         )
 
 

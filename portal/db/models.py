@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, String, func
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db.base import Base
+from portal.db.base import Base, UTCDateTime
 
 
 def utcnow() -> datetime:
@@ -44,5 +44,115 @@ class StaffUser(Base):
     )
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, server_default=func.now()
+        UTCDateTime(), default=utcnow, server_default=func.now()
     )
+
+
+class Channel(enum.StrEnum):
+    """How the application reached the municipality."""
+
+    WEB = "web"
+    PHONE = "phone"
+    COUNTER = "counter"
+    LETTER = "letter"
+
+
+class Status(enum.StrEnum):
+    """The application's place in the municipality's queue."""
+
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    AWAITING_CITIZEN = "awaiting_citizen"
+    GRANTED = "granted"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+def _str_enum(kind: type[enum.StrEnum], name: str) -> Enum:
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Draft(Base):
+    """Answers not yet submitted. The browser holds only the id, in the signed session cookie."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[str] = mapped_column(String(48), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed: the purge of drafts untouched for 30 days selects on it.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    answers_enc: Mapped[str] = mapped_column(Text)
+    channel: Mapped[Channel] = mapped_column(_str_enum(Channel, "channel"), default=Channel.WEB)
+
+
+class Application(Base):
+    """A submitted application in its municipality's queue. Personal data is encrypted."""
+
+    __tablename__ = "application"
+    __table_args__ = (
+        Index("ix_application_queue", "municipality_code", "status", "received_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    # The draft id is the idempotency key: a second submit of the same draft finds this row.
+    draft_key: Mapped[str] = mapped_column(String(48), unique=True)
+    municipality_code: Mapped[str] = mapped_column(String(3))
+    status: Mapped[Status] = mapped_column(_str_enum(Status, "status"), default=Status.RECEIVED)
+    channel: Mapped[Channel] = mapped_column(_str_enum(Channel, "channel"), default=Channel.WEB)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    standard_version: Mapped[str] = mapped_column(String(32))
+    cpr_index: Mapped[str] = mapped_column(String(64), index=True)
+    person_enc: Mapped[str] = mapped_column(Text)
+    answers_enc: Mapped[str] = mapped_column(Text)
+    guidance_enc: Mapped[str] = mapped_column(Text)
+    status_token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    representative_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class StatusEvent(Base):
+    """One change of status, shown to the citizen in plain words on the status page."""
+
+    __tablename__ = "status_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[Status] = mapped_column(_str_enum(Status, "status"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(20))  # citizen, staff or system
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    message_enc: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessage(Base):
+    """A hand-off to the municipality's own system, written in the submit transaction."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    topic: Mapped[str] = mapped_column(String(50))
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReferenceCounter(Base):
+    """The last reference number used in a year: AS-2026-000123 is the 123rd of 2026."""
+
+    __tablename__ = "reference_counter"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(default=0)

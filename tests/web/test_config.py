@@ -15,6 +15,7 @@ def production(**env: str) -> dict[str, str]:
         "PORTAL_ENV": "production",
         "SECRET_KEY": STRONG_SECRET,
         "PORTAL_DATA_KEYS": Fernet.generate_key().decode(),
+        "PORTAL_INDEX_KEY": "i" * 48,
         "DATABASE_URL": "sqlite://",
     }
     base.update(env)
@@ -22,7 +23,10 @@ def production(**env: str) -> dict[str, str]:
 
 
 def build(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]):
-    for key in ("PORTAL_ENV", "SECRET_KEY", "PORTAL_DATA_KEYS", "DATABASE_URL", "FLASK_DEBUG"):
+    for key in (
+        "PORTAL_ENV", "SECRET_KEY", "PORTAL_DATA_KEYS", "PORTAL_INDEX_KEY", "DATABASE_URL",
+        "FLASK_DEBUG",
+    ):  # fmt: skip
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -54,6 +58,8 @@ def test_production_with_strong_settings_starts_with_secure_cookies(
         ({"PORTAL_DATA_KEYS": "<unset>"}, "PORTAL_DATA_KEYS"),
         ({"PORTAL_DATA_KEYS": "not-a-key"}, "PORTAL_DATA_KEYS"),
         ({"PORTAL_DATA_KEYS": config.DEV_DATA_KEY}, "PORTAL_DATA_KEYS"),
+        ({"PORTAL_INDEX_KEY": "<unset>"}, "PORTAL_INDEX_KEY"),
+        ({"PORTAL_INDEX_KEY": config.DEV_INDEX_KEY}, "PORTAL_INDEX_KEY"),
         ({"FLASK_DEBUG": "1"}, "DEBUG"),
     ],
 )

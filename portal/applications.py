@@ -1,0 +1,172 @@
+"""The application's lifecycle: submit, read by status link, withdraw.
+
+No Flask here: the functions take a SQLAlchemy session and a cipher, so tests and the CLI can
+call them directly. Each transition checks its preconditions and raises a named error that
+the view turns into a message.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.crypto import DataCipher, token_digest
+from portal.db.models import (
+    Application,
+    Channel,
+    Draft,
+    OutboxMessage,
+    ReferenceCounter,
+    Status,
+    StatusEvent,
+    utcnow,
+)
+
+OPEN_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CITIZEN})
+
+
+class ApplicationError(Exception):
+    """A lifecycle rule was broken; the view shows a message, never a 500."""
+
+
+class NotWithdrawable(ApplicationError):
+    pass
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the citizen gave, ready to store. `person` and `answers` are encrypted."""
+
+    draft_key: str
+    municipality_code: str
+    standard_version: str
+    cpr: str
+    person: dict[str, Any]
+    answers: list[dict[str, Any]]
+    guidance: dict[str, Any]
+    for_someone_else: bool
+    channel: Channel = Channel.WEB
+
+
+@dataclass(frozen=True)
+class Receipt:
+    application: Application
+    status_token: str
+    representative_token: str | None
+
+
+def find_by_draft_key(session: Session, draft_key: str) -> Application | None:
+    return session.scalar(select(Application).where(Application.draft_key == draft_key))
+
+
+def next_reference(session: Session, now: datetime) -> str:
+    """AS-<year>-<number>: one atomic upsert, so concurrent submits never share a number."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(ReferenceCounter)
+        .values(year=now.year, value=1)
+        .on_conflict_do_update(
+            index_elements=[ReferenceCounter.year], set_={"value": ReferenceCounter.value + 1}
+        )
+        .returning(ReferenceCounter.value)
+    )
+    number = session.execute(statement).scalar_one()
+    return f"AS-{now.year}-{number:06d}"
+
+
+def submit(session: Session, cipher: DataCipher, submission: Submission) -> Receipt:
+    """Store the application, its guidance snapshot, its first status and its outbox message
+    in the caller's transaction, and delete the draft. Idempotent on the draft key: a second
+    call, even a concurrent one, returns the first call's application."""
+    existing = find_by_draft_key(session, submission.draft_key)
+    if existing is not None:
+        return receipt_for(cipher, existing)
+    now = utcnow()
+    status_token = secrets.token_urlsafe(16)
+    rep_token = secrets.token_urlsafe(16) if submission.for_someone_else else None
+    person = {**submission.person, "links": {"status": status_token, "representative": rep_token}}
+    application = Application(
+        reference=next_reference(session, now),
+        draft_key=submission.draft_key,
+        municipality_code=submission.municipality_code,
+        status=Status.RECEIVED,
+        channel=submission.channel,
+        received_at=now,
+        updated_at=now,
+        standard_version=submission.standard_version,
+        cpr_index=cipher.index(submission.cpr),
+        person_enc=cipher.encrypt(person),
+        answers_enc=cipher.encrypt(submission.answers),
+        guidance_enc=cipher.encrypt(submission.guidance),
+        status_token_digest=token_digest(status_token),
+        representative_token_digest=token_digest(rep_token) if rep_token else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(application)
+            session.flush()
+    except IntegrityError:
+        # A concurrent submit of the same draft won the race; theirs is the application.
+        winner = find_by_draft_key(session, submission.draft_key)
+        if winner is None:
+            raise
+        return receipt_for(cipher, winner)
+    session.add(StatusEvent(application_id=application.id, status=Status.RECEIVED, at=now,
+                            actor="citizen"))  # fmt: skip
+    session.add(OutboxMessage(application_id=application.id, topic="application.submitted"))
+    draft = session.get(Draft, submission.draft_key)
+    if draft is not None:
+        session.delete(draft)
+    session.flush()
+    return Receipt(application, status_token, rep_token)
+
+
+def receipt_for(cipher: DataCipher, application: Application) -> Receipt:
+    links = cipher.decrypt(application.person_enc).get("links", {})
+    return Receipt(application, links["status"], links.get("representative"))
+
+
+def find_by_status_token(session: Session, token: str) -> tuple[Application, bool] | None:
+    """The application a status link opens, and whether it is the representative's link."""
+    digest = token_digest(token)
+    application = session.scalar(
+        select(Application).where(Application.status_token_digest == digest)
+    )
+    if application is not None:
+        return application, False
+    application = session.scalar(
+        select(Application).where(Application.representative_token_digest == digest)
+    )
+    return (application, True) if application is not None else None
+
+
+def history(session: Session, application: Application) -> list[StatusEvent]:
+    return list(
+        session.scalars(
+            select(StatusEvent)
+            .where(StatusEvent.application_id == application.id)
+            .order_by(StatusEvent.at, StatusEvent.id)
+        )
+    )
+
+
+def withdraw(session: Session, application: Application, by_representative: bool) -> None:
+    if application.status not in OPEN_STATUSES:
+        raise NotWithdrawable(application.status.value)
+    now = utcnow()
+    application.status = Status.WITHDRAWN
+    application.updated_at = now
+    actor = "representative" if by_representative else "citizen"
+    session.add(StatusEvent(application_id=application.id, status=Status.WITHDRAWN, at=now,
+                            actor=actor))  # fmt: skip
+    session.add(OutboxMessage(application_id=application.id, topic="application.withdrawn"))
+    session.flush()

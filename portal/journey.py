@@ -1,0 +1,154 @@
+"""The citizen's question flow as data: which steps, in which order, asked when.
+
+Pure Python, no Flask. Next and back, skipping, the step indicator, "check your answers" and
+the guard against a step posted out of order all derive from STEPS, so a new question is one
+line here plus its form and template.
+
+A draft's answers are a mapping from step id to that step's saved values. A step counts as
+answered when its id is in the mapping (an optional step saves an empty dict when skipped).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+Answers = Mapping[str, Mapping[str, Any]]
+
+
+class Section(enum.IntEnum):
+    """The five stages the step indicator shows; questions are grouped under them."""
+
+    ABOUT = 1
+    NEEDS = 2
+    GUIDANCE = 3
+    CONTACT = 4
+    SEND = 5
+
+
+def always(_answers: Answers) -> bool:
+    return True
+
+
+def for_someone_else(answers: Answers) -> bool:
+    return answers.get("who", {}).get("who") == "other"
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    section: Section
+    asked_when: Callable[[Answers], bool] = always
+    # Shown on "check your answers" (the guidance and the declaration are not answers).
+    summarised: bool = True
+
+
+STEPS: tuple[Step, ...] = (
+    Step("who", Section.ABOUT),
+    Step("relation", Section.ABOUT, for_someone_else),
+    Step("authority", Section.ABOUT, for_someone_else),
+    Step("applicant_name", Section.ABOUT, for_someone_else),
+    Step("municipality", Section.ABOUT),
+    Step("age", Section.ABOUT),
+    Step("difficulties", Section.NEEDS),
+    Step("help_level", Section.NEEDS),
+    Step("wishes", Section.NEEDS),
+    Step("situation", Section.NEEDS),
+    Step("days", Section.NEEDS),
+    Step("day_length", Section.NEEDS),
+    Step("transport", Section.NEEDS),
+    Step("offer_wish", Section.NEEDS),
+    Step("action_plan", Section.NEEDS),
+    Step("other_info", Section.NEEDS),
+    Step("guidance", Section.GUIDANCE, summarised=False),
+    Step("identity", Section.CONTACT),
+    Step("address", Section.CONTACT),
+    Step("contact", Section.CONTACT),
+    Step("meeting_help", Section.CONTACT),
+    Step("representative", Section.CONTACT, for_someone_else),
+    Step("consent", Section.CONTACT),
+    Step("check", Section.SEND, summarised=False),
+)
+BY_ID: dict[str, Step] = {step.id: step for step in STEPS}
+# The check page is reached, never answered: it is where the flow ends before submitting.
+FINAL = "check"
+
+
+def visible(answers: Answers) -> list[Step]:
+    return [step for step in STEPS if step.asked_when(answers)]
+
+
+def first_unanswered(answers: Answers) -> Step:
+    """Where a returning user resumes, and where an out-of-order POST is sent."""
+    for step in visible(answers):
+        if step.id not in answers and step.id != FINAL:
+            return step
+    return BY_ID[FINAL]
+
+
+def may_visit(step_id: str, answers: Answers) -> bool:
+    """A step may be shown or saved once every visible step before it is answered."""
+    if step_id not in BY_ID or not BY_ID[step_id].asked_when(answers):
+        return False
+    steps = visible(answers)
+    index = [s.id for s in steps].index(step_id)
+    return all(s.id in answers for s in steps[:index])
+
+
+def next_step(step_id: str, answers: Answers) -> Step:
+    """The first unanswered step after this one, else the check page."""
+    steps = visible(answers)
+    ids = [s.id for s in steps]
+    for step in steps[ids.index(step_id) + 1 :] if step_id in ids else steps:
+        if step.id not in answers:
+            return step
+    return first_unanswered(answers)
+
+
+def previous_step(step_id: str, answers: Answers) -> Step | None:
+    steps = visible(answers)
+    ids = [s.id for s in steps]
+    if step_id not in ids or ids.index(step_id) == 0:
+        return None
+    return steps[ids.index(step_id) - 1]
+
+
+def prune(answers: Answers) -> dict[str, Mapping[str, Any]]:
+    """Drop answers to steps no longer asked, e.g. the relation once "for myself" is chosen,
+    so nothing the user took back is kept or sent."""
+    kept = {k: v for k, v in answers.items() if k in BY_ID}
+    return {k: v for k, v in kept.items() if BY_ID[k].asked_when(kept)}
+
+
+@dataclass(frozen=True)
+class SectionState:
+    section: Section
+    first_step: str
+    done: bool
+    current: bool
+    reachable: bool
+
+
+def sections(answers: Answers, current: str) -> list[SectionState]:
+    """The step indicator: each section, whether it is done, current, or reachable."""
+    steps = visible(answers)
+    current_section = BY_ID[current].section if current in BY_ID else None
+    states = []
+    for section in Section:
+        members = [s for s in steps if s.section == section]
+        if not members:
+            continue
+        done = all(s.id in answers for s in members if s.id != FINAL)
+        reachable = may_visit(members[0].id, answers)
+        states.append(
+            SectionState(
+                section=section,
+                first_step=members[0].id,
+                done=done and section != Section.SEND,
+                current=section == current_section,
+                reachable=reachable,
+            )
+        )
+    return states
