@@ -1,0 +1,157 @@
+"""The base of every question page's form: texts in both voices, choices defined once, and
+the conversion between a form and the JSON a draft stores."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from portal.citizen.voice import Q, Voice
+from portal.ffb import Code
+
+CONTROL_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"} | {chr(127)}
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: Q
+    hint: Q | None = None
+    # "None of these" / "I don't know": cannot be ticked together with another box.
+    exclusive: bool = False
+    ffb: Code | None = None
+
+
+@dataclass
+class Context:
+    """What a page needs beyond the form: the answers so far and the chosen standard."""
+
+    answers: Mapping[str, Mapping[str, Any]]
+    voice: Voice
+    standard: Any = None
+    standards: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of "check your answers" and of the stored application."""
+
+    step: str
+    field: str
+    question: str
+    answer: list[str]
+    codes: list[Code] = field(default_factory=list)
+
+
+def no_control_characters(_form: Any, field: Field) -> None:
+    if isinstance(field.data, str) and any(ch in CONTROL_CHARS for ch in field.data):
+        raise ValidationError(_l("Teksten indeholder tegn, vi ikke kan bruge. Skriv den igen."))
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class StepForm(FlaskForm):
+    heading: ClassVar[Q | None] = None  # the h1 of a page with several fields
+    lead: ClassVar[Q | None] = None
+    labels: ClassVar[dict[str, Q]] = {}
+    hints: ClassVar[dict[str, Q]] = {}
+    options: ClassVar[dict[str, tuple[Choice, ...]]] = {}
+    optional_fields: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        locales = ("da_DK", "da")
+
+    def choices_for(self, name: str, context: Context) -> Sequence[Choice]:
+        return self.options.get(name, ())
+
+    def speak(self, context: Context) -> None:
+        """Put the texts in the voice and language of this request, and set the choices
+        (which WTForms checks a posted value against, so a tampered value is refused)."""
+        self.context = context
+        self.item_hints: dict[str, dict[str, str]] = {}
+        self.choice_map: dict[str, dict[str, Choice]] = {}
+        self.heading_text = self.heading.say(context.voice) if self.heading else None
+        self.lead_text = self.lead.say(context.voice) if self.lead else None
+        for name, item in self._fields.items():
+            if name in self.labels:
+                item.label.text = self.labels[name].say(context.voice)
+            if name in self.hints:
+                item.description = self.hints[name].say(context.voice)
+            choices = self.choices_for(name, context)
+            if choices:
+                self.choice_map[name] = {c.value: c for c in choices}
+                item.choices = [SelectChoice(c.value, c.label.say(context.voice)) for c in choices]
+                self.item_hints[name] = {
+                    c.value: c.hint.say(context.voice) for c in choices if c.hint
+                }
+
+    @property
+    def answer_fields(self) -> list[Field]:
+        return [f for name, f in self._fields.items() if name != "csrf_token"]
+
+    def validate_exclusive(self) -> bool:
+        """A "none of these" box ticked with another box is a contradiction to point out."""
+        ok = True
+        for name, choices in self.choice_map.items():
+            data = self._fields[name].data
+            exclusive = isinstance(data, list) and any(
+                choices[v].exclusive for v in data if v in choices
+            )
+            if exclusive and len(data) > 1:
+                self._fields[name].errors.append(
+                    _l("Du har valgt et svar, der ikke kan stå sammen med de andre.")
+                )
+                ok = False
+        return ok
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        return self.validate_exclusive() and valid
+
+    # Conversion between the form and the draft's JSON.
+    def to_answer(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for item in self.answer_fields:
+            value = item.data
+            if isinstance(value, date):
+                value = value.isoformat()
+            out[item.name] = value
+        return out
+
+    @classmethod
+    def initial_data(cls, stored: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(stored)
+
+    def rows(self, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
+        """The stored answer as question and answer texts, as shown to the user."""
+        self.speak(context)
+        rows = []
+        for item in self.answer_fields:
+            value = stored.get(item.name)
+            question = str(item.label.text)
+            choices = self.choice_map.get(item.name)
+            if choices is not None:
+                values = value if isinstance(value, list) else [value]
+                picked = [choices[v] for v in values if v in choices]
+                answer = [c.label.say(context.voice) for c in picked]
+                codes = [c.ffb for c in picked if c.ffb]
+            else:
+                answer = [self.display(item.name, value)] if value not in (None, "") else []
+                codes = []
+            if not answer and item.name in self.optional_fields:
+                continue
+            rows.append(Row(step, item.name, question, answer or [str(_l("Ikke besvaret"))], codes))
+        return rows
+
+    def display(self, name: str, value: Any) -> str:
+        return str(value)

@@ -1,0 +1,237 @@
+"""Questions about identity and contact, and the consent to fetch information."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError as StdnumError
+from wtforms import EmailField, RadioField, StringField, TelField
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from portal.citizen.forms.base import Choice, StepForm, no_control_characters, strip
+from portal.citizen.voice import Q
+from portal.web.fields import MultiCheckboxField
+
+CHOOSE_ONE = _l("Vælg et af svarene.")
+CHOOSE_SOME = _l("Vælg mindst ét svar.")
+PHONE_RE = re.compile(r"^\+?[0-9 ]{8,16}$")
+
+
+def text_field(required: Any, max_length: int, **render_kw: Any) -> StringField:
+    validators = [required] if required else [Optional()]
+    validators += [
+        Length(max=max_length, message=_l("Skriv højst %(max)d tegn.", max=max_length)),
+        no_control_characters,
+    ]
+    return StringField(filters=[strip], validators=validators, render_kw=render_kw)
+
+
+def valid_phone(_form: Any, field: Any) -> None:
+    if field.data and not PHONE_RE.match(field.data):
+        raise ValidationError(_l("Skriv telefonnummeret med 8 tal, fx 12 34 56 78."))
+
+
+class IdentityForm(StepForm):
+    full_name = text_field(
+        InputRequired(_l("Skriv det fulde navn.")), 120, autocomplete="name", spellcheck=False
+    )
+    cpr = StringField(
+        filters=[strip],
+        validators=[InputRequired(_l("Skriv CPR-nummeret."))],
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "width": "input-width-s"},
+    )
+    heading = Q(_l("Navn og CPR-nummer"), _l("Navn og CPR-nummer på %(name)s"))
+    labels = {
+        "full_name": Q(_l("Dit fulde navn"), _l("Fulde navn")),
+        "cpr": Q(_l("Dit CPR-nummer"), _l("CPR-nummer")),
+    }
+    hints = {"cpr": Q(_l("10 tal, fx 010190-1234."))}
+
+    def validate_cpr(self, field: StringField) -> None:
+        try:
+            number = stdnum_cpr.validate(field.data or "")
+        except StdnumError as err:
+            if re.sub(r"[\s-]", "", field.data or "").isdigit():
+                raise ValidationError(
+                    _l("CPR-nummeret findes ikke. Tjek de første 6 tal: de er fødselsdatoen.")
+                ) from err
+            raise ValidationError(_l("Skriv CPR-nummeret med 10 tal, fx 010190-1234.")) from err
+        field.data = stdnum_cpr.format(number)
+        born = self.context.answers.get("age", {}).get("birth_date")
+        if born and stdnum_cpr.get_birth_date(number) != date.fromisoformat(born):
+            raise ValidationError(_l("CPR-nummeret passer ikke med fødselsdatoen. Tjek dem begge."))
+
+    def display(self, name: str, value: Any) -> str:
+        # The CPR number is never shown in full again after it is typed.
+        return f"{str(value)[:6]}-xxxx" if name == "cpr" else str(value)
+
+
+class AddressForm(StepForm):
+    street = text_field(
+        InputRequired(_l("Skriv vej og husnummer.")), 120, autocomplete="street-address"
+    )
+    postcode = StringField(
+        filters=[strip],
+        validators=[InputRequired(_l("Skriv postnummeret."))],
+        render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "width": "input-char-4"},
+    )
+    city = text_field(InputRequired(_l("Skriv byen.")), 60, autocomplete="address-level2")
+    heading = Q(_l("Hvor bor du?"), _l("Hvor bor %(name)s?"))
+    labels = {
+        "street": Q(_l("Vej og husnummer")),
+        "postcode": Q(_l("Postnummer")),
+        "city": Q(_l("By")),
+    }
+    hints = {"street": Q(_l("Skriv også etage og dør, hvis der er en."))}
+
+    def validate_postcode(self, field: StringField) -> None:
+        if not re.fullmatch(r"[0-9]{4}", field.data or ""):
+            raise ValidationError(_l("Et postnummer har 4 tal, fx 4000."))
+
+
+class ContactForm(StepForm):
+    phone = TelField(
+        filters=[strip],
+        validators=[Optional(), valid_phone],
+        render_kw={"autocomplete": "tel", "width": "input-width-s"},
+    )
+    email = EmailField(
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(_l("Skriv e-mailen sådan her: navn@eksempel.dk.")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": False},
+    )
+    preferred = RadioField(validators=[InputRequired(CHOOSE_ONE)])
+    heading = Q(
+        _l("Hvordan kan kommunen kontakte dig?"), _l("Hvordan kan kommunen kontakte %(name)s?")
+    )
+    lead = Q(_l("Skriv det, du har. Du skal ikke have begge dele."))
+    labels = {
+        "phone": Q(_l("Telefon")),
+        "email": Q(_l("E-mail")),
+        "preferred": Q(
+            _l("Hvordan vil du helst kontaktes?"), _l("Hvordan vil %(name)s helst kontaktes?")
+        ),
+    }
+    optional_fields = frozenset({"phone", "email"})
+    options = {
+        "preferred": (
+            Choice("phone", Q(_l("Telefon"))),
+            Choice("email", Q(_l("E-mail"))),
+            Choice(
+                "digital_post",
+                Q(_l("Digital Post")),
+                Q(_l("Breve fra kommunen i e-Boks eller mit.dk.")),
+            ),
+        )
+    }
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.preferred.data == "phone" and not self.phone.data and not self.phone.errors:
+            self.phone.errors.append(_l("Skriv telefonnummeret, eller vælg en anden måde."))
+            valid = False
+        if self.preferred.data == "email" and not self.email.data and not self.email.errors:
+            self.email.errors.append(_l("Skriv e-mailen, eller vælg en anden måde."))
+            valid = False
+        return valid
+
+
+class MeetingHelpForm(StepForm):
+    needs = MultiCheckboxField(validators=[InputRequired(CHOOSE_SOME)])
+    language = text_field(None, 60, width="input-width-l")
+    labels = {
+        "needs": Q(
+            _l("Har du brug for hjælp til møder med kommunen?"),
+            _l("Har %(name)s brug for hjælp til møder med kommunen?"),
+        ),
+        "language": Q(_l("Hvis tolk: Hvilket sprog?")),
+    }
+    optional_fields = frozenset({"language"})
+    options = {
+        "needs": (
+            Choice("interpreter", Q(_l("En tolk"))),
+            Choice("sign_language", Q(_l("En tegnsprogstolk"))),
+            Choice(
+                "companion",
+                Q(_l("At have en med")),
+                Q(_l("Du må altid have en med til møder. Det kaldes en bisidder.")),
+            ),
+            Choice("accessible_place", Q(_l("Et sted uden trapper"))),
+            Choice("none", Q(_l("Nej")), exclusive=True),
+        )
+    }
+
+    def validate_language(self, field: StringField) -> None:
+        if "interpreter" in (self.needs.data or []) and not field.data:
+            raise ValidationError(_l("Skriv, hvilket sprog tolken skal tale."))
+
+
+class RepresentativeForm(StepForm):
+    full_name = text_field(
+        InputRequired(_l("Skriv dit fulde navn.")), 120, autocomplete="name", spellcheck=False
+    )
+    phone = TelField(
+        filters=[strip],
+        validators=[InputRequired(_l("Skriv dit telefonnummer.")), valid_phone],
+        render_kw={"autocomplete": "tel", "width": "input-width-s"},
+    )
+    email = EmailField(
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(_l("Skriv e-mailen sådan her: navn@eksempel.dk.")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": False},
+    )
+    heading = Q(_l("Om dig, der søger"), _l("Om dig, der søger for %(name)s"))
+    lead = Q(_l("Kommunen skal kunne kontakte dig om ansøgningen."))
+    labels = {
+        "full_name": Q(_l("Dit fulde navn")),
+        "phone": Q(_l("Dit telefonnummer")),
+        "email": Q(_l("Din e-mail")),
+    }
+    optional_fields = frozenset({"email"})
+
+
+class ConsentForm(StepForm):
+    sources = MultiCheckboxField(validators=[InputRequired(CHOOSE_SOME)])
+    labels = {
+        "sources": Q(
+            _l("Må kommunen hente oplysninger om dig hos andre?"),
+            _l("Må kommunen hente oplysninger om %(name)s hos andre?"),
+        )
+    }
+    hints = {
+        "sources": Q(
+            _l("Det kan gøre sagen hurtigere. Du kan også sige ja senere, eller sige nej igen.")
+        )
+    }
+    options = {
+        "sources": (
+            Choice("doctor", Q(_l("Ja, hos læge og sygehus"))),
+            Choice("municipality", Q(_l("Ja, hos andre afdelinger i kommunen"))),
+            Choice(
+                "providers",
+                Q(
+                    _l("Ja, hos de steder, jeg kommer i dag"),
+                    _l("Ja, hos de steder, %(name)s kommer i dag"),
+                ),
+                Q(_l("Fx et botilbud, et værested eller en skole.")),
+            ),
+            Choice(
+                "later",
+                Q(_l("Ikke nu")),
+                Q(_l("Kommunen spørger dig, hvis den har brug for det.")),
+                exclusive=True,
+            ),
+        )
+    }
