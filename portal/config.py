@@ -79,6 +79,12 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "PROXY_HOPS": int(environ.get("PROXY_HOPS", "1" if prod else "0")),
         "HSTS": prod,
         "CONTACT_EMAIL": environ.get("CONTACT_EMAIL", "").strip() or None,
+        "MAIL_SERVER": environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": environ.get("MAIL_USE_TLS", "true").lower() != "false",
+        "MAIL_SENDER": environ.get("MAIL_SENDER", "no-reply@localhost"),
     }
     return config
 

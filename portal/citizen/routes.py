@@ -1,15 +1,152 @@
-"""Citizen pages."""
+"""The citizen's question pages: start, one question per page, guidance."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from typing import Any
 
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import NotFound
+
+from portal import journey
+from portal.citizen import session as drafts_in_session
+from portal.citizen.forms.about import OTHER_MUNICIPALITY
+from portal.citizen.forms.base import Context, StepForm
+from portal.citizen.guidance_view import guidance_snapshot, guidance_texts
+from portal.citizen.steps import FORMS, STEP_BY_SLUG, indicator, section_number, step_url
+from portal.citizen.voice import Voice
+from portal.db import drafts
+from portal.extensions import csrf
+from portal.web import db
 from portal.web.access import access
 
 bp = Blueprint("citizen", __name__)
+# Each citizen POST validates its own FlaskForm, token included, so a page whose token has
+# expired comes back with the answers kept instead of the generic "page expired" error.
+csrf.exempt(bp)
+
+
+def context_for(answers: dict[str, Any]) -> Context:
+    standards = drafts_in_session.standards()
+    code = answers.get("municipality", {}).get("municipality")
+    return Context(answers, Voice.from_answers(answers), standards.get(code), standards)
+
+
+def page_args(step_id: str, answers: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    back = journey.previous_step(step_id, answers)
+    return {
+        "steps": indicator(answers, step_id),
+        "section": section_number(step_id),
+        "section_count": len(journey.Section),
+        "back_url": step_url(back.id) if back else None,
+        "from_check": request.args.get("fra") == "tjek",
+        **extra,
+    }
 
 
 @bp.get("/")
 @access("public")
 def start() -> str:
-    return render_template("citizen/start.html")
+    code = request.args.get("kommune", "")
+    if code in drafts_in_session.standards():
+        session[drafts_in_session.PRESELECTED_KEY] = code
+    draft = drafts_in_session.current_draft()
+    return render_template("citizen/start.html", has_draft=draft is not None)
+
+
+@bp.get("/ansoeg")
+@access("citizen")
+def begin() -> ResponseReturnValue:
+    answers = drafts_in_session.load_answers(drafts_in_session.current_draft())
+    return redirect(step_url(journey.first_unanswered(answers).id), 303)
+
+
+def render_step(step_id: str, form: StepForm, answers: dict[str, Any], status: int = 200) -> Any:
+    return render_template(
+        "citizen/step.html", form=form, step_id=step_id, **page_args(step_id, answers)
+    ), status
+
+
+@bp.route("/ansoeg/<slug>", methods=["GET", "POST"])
+@access("citizen")
+@db.transactional_on_post
+def step(slug: str) -> ResponseReturnValue:
+    step_id = STEP_BY_SLUG.get(slug)
+    if step_id is None:
+        raise NotFound()
+    draft = drafts_in_session.current_draft()
+    answers = drafts_in_session.load_answers(draft)
+    if not journey.may_visit(step_id, answers):
+        return redirect(step_url(journey.first_unanswered(answers).id), 303)
+    form_class = FORMS[step_id]
+    stored = answers.get(step_id, {})
+    form = (
+        form_class(data=form_class.initial_data(stored))
+        if request.method == "GET"
+        else form_class()
+    )
+    context = context_for(answers)
+    form.context = context
+    form.speak(context)
+    if request.method == "GET":
+        return render_step(step_id, form, answers)
+    if not form.validate():
+        expired = bool(form.csrf_token.errors)
+        if request.form.get("action") == "save" and not expired:
+            # "Save and continue later" never blocks: what was saved before stays saved.
+            return redirect(url_for("citizen.save_for_later"), 303)
+        return render_step(step_id, form, answers, 400 if expired else 200)
+    return save_and_continue(step_id, form, draft, answers)
+
+
+def save_and_continue(step_id: str, form: StepForm, draft: Any, answers: dict[str, Any]) -> Any:
+    value = form.to_answer()
+    if step_id == "municipality" and value.get("municipality") == OTHER_MUNICIPALITY:
+        # Nothing is kept for someone who cannot apply here.
+        if draft is not None:
+            drafts.delete_draft(db.session(), draft)
+        drafts_in_session.forget_draft()
+        return redirect(url_for("citizen.other_municipality"), 303)
+    answers = journey.prune({**answers, step_id: value})
+    drafts_in_session.save_answers(draft, answers)
+    if request.form.get("action") == "save":
+        return redirect(url_for("citizen.save_for_later"), 303)
+    following = journey.next_step(step_id, answers)
+    if request.args.get("fra") == "tjek" and following.id == journey.FINAL:
+        return redirect(step_url(journey.FINAL), 303)
+    return redirect(step_url(following.id), 303)
+
+
+@bp.get("/ansoeg/anden-kommune")
+@access("public")
+def other_municipality() -> str:
+    return render_template("citizen/other_municipality.html")
+
+
+@bp.route("/ansoeg/vejledning", methods=["GET", "POST"])
+@access("citizen")
+@db.transactional_on_post
+def guidance() -> ResponseReturnValue:
+    draft = drafts_in_session.current_draft()
+    answers = drafts_in_session.load_answers(draft)
+    if not journey.may_visit("guidance", answers):
+        return redirect(step_url(journey.first_unanswered(answers).id), 303)
+    form = FlaskForm()
+    if request.method == "POST" and form.validate():
+        answers["guidance"] = {"seen": True}
+        drafts_in_session.save_answers(draft, answers)
+        return redirect(step_url(journey.next_step("guidance", answers).id), 303)
+    context = context_for(answers)
+    snapshot = guidance_snapshot(answers, context)
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "citizen/guidance.html",
+        form=None,
+        continue_form=form,
+        snapshot=snapshot,
+        texts=guidance_texts(snapshot, context.voice),
+        lang=str(get_locale()),
+        **page_args("guidance", answers),
+    ), status

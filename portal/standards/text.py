@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 LANGS = ("da", "en")
 DEFAULT_NAME = {"da": "personen", "en": "the person"}
@@ -55,8 +56,14 @@ class Source:
             return f"{owner}: not stated"
         return f"{owner}: nævnes ikke"
 
-    def to_dict(self) -> dict[str, str]:
-        out = {"kind": self.kind.value, "file": self.file}
+    def to_dict(self) -> dict[str, Any]:
+        # The label travels with the snapshot, so a stored guidance shows its sources exactly
+        # as the citizen saw them, even after the standard's files change.
+        out: dict[str, Any] = {
+            "kind": self.kind.value,
+            "file": self.file,
+            "label": {lang: self.label(lang) for lang in LANGS},
+        }
         if self.section is not None:
             out["section"] = self.section
         if self.law is not None:

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from portal.db.engine import Database
@@ -35,23 +35,40 @@ def session() -> Session:
     return cast(Session, g.db_session)
 
 
+def _in_transaction(view: Callable[..., Any], args: Any, kwargs: Any) -> Any:
+    write = database().write_session()
+    g.db_session = write
+    try:
+        response = current_app.make_response(view(*args, **kwargs))
+        if response.status_code < 400:
+            write.commit()
+        else:
+            write.rollback()
+        return response
+    except BaseException:
+        write.rollback()
+        raise
+
+
 def transactional(view: F) -> F:
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        write = database().write_session()
-        g.db_session = write
-        try:
-            response = current_app.make_response(view(*args, **kwargs))
-            if response.status_code < 400:
-                write.commit()
-            else:
-                write.rollback()
-            return response
-        except BaseException:
-            write.rollback()
-            raise
+        return _in_transaction(view, args, kwargs)
 
-    wrapper.portal_transactional = True  # type: ignore[attr-defined]
+    wrapper.portal_transactional = "always"  # type: ignore[attr-defined]
+    return cast(F, wrapper)
+
+
+def transactional_on_post(view: F) -> F:
+    """For a page that shows a form on GET and saves it on POST: only the POST may write."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if request.method != "POST":
+            return view(*args, **kwargs)
+        return _in_transaction(view, args, kwargs)
+
+    wrapper.portal_transactional = "post"  # type: ignore[attr-defined]
     return cast(F, wrapper)
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 SHY = "\u00ad"
@@ -27,3 +30,14 @@ def soft_hyphens(text: object) -> Markup:
         return word[0] + plain[1:] if word[0].isupper() else plain
 
     return Markup(_PATTERN.sub(joint, str(escape(text))))  # noqa: S704 (input escaped above)
+
+
+def when(moment: datetime) -> str:
+    """A date and time in the user's language and the Danish time zone."""
+    return _(
+        "%(date)s kl. %(time)s", date=format_date(moment, "long"), time=format_time(moment, "HH:mm")
+    )
+
+
+def day(moment: datetime | date) -> str:
+    return format_date(moment, "long")

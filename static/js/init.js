@@ -4,3 +4,13 @@ document.addEventListener("DOMContentLoaded", function () {
     window.DKFDS.init();
   }
 });
+
+// Print buttons are hidden until JavaScript can make them work.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".js-print").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+});

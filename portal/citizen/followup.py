@@ -1,0 +1,168 @@
+"""After submitting: the receipt, its PDF, the status page and withdrawing."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import Any
+
+from flask import Response, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.exceptions import NotFound
+
+from portal import applications
+from portal.citizen import session as drafts_in_session
+from portal.citizen.guidance_view import guidance_texts
+from portal.citizen.routes import bp
+from portal.citizen.submit import SUBMITTED_KEY
+from portal.citizen.voice import Voice
+from portal.db.models import Application, Status
+from portal.web import db
+from portal.web.access import access
+
+STATUS_SALT = "portal.status-link"
+STATUS_TEXT = {
+    Status.RECEIVED: (
+        _l("Modtaget"),
+        _l("Kommunen har fået den. Nu venter den på, at en sagsbehandler ser på den."),
+    ),
+    Status.IN_PROGRESS: (
+        _l("Under behandling"),
+        _l("En sagsbehandler er i gang med at se på den."),
+    ),
+    Status.AWAITING_CITIZEN: (
+        _l("Kommunen venter på svar"),
+        _l("Kommunen skal vide mere. Læs beskeden under."),
+    ),
+    Status.GRANTED: (
+        _l("Bevilget"),
+        _l("Kommunen har sagt ja. Der kommer et brev med afgørelsen."),
+    ),
+    Status.REFUSED: (
+        _l("Afslag"),
+        _l(
+            "Kommunen har sagt nej. Der kommer et brev med grunden. Der står også, hvordan man kan klage."
+        ),
+    ),
+    Status.WITHDRAWN: (
+        _l("Trukket tilbage"),
+        _l("Den er trukket tilbage. Kommunen ser ikke på den mere."),
+    ),
+}
+
+
+def status_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=STATUS_SALT)
+
+
+def status_url(token: str) -> str:
+    return url_for("citizen.status", token=status_serializer().dumps(token), _external=True)
+
+
+def submitted_receipt() -> applications.Receipt:
+    key = session.get(SUBMITTED_KEY)
+    application = applications.find_by_draft_key(db.session(), key) if key else None
+    if application is None:
+        raise NotFound()
+    return applications.receipt_for(drafts_in_session.cipher(), application)
+
+
+def receipt_context(receipt: applications.Receipt) -> dict[str, Any]:
+    cipher = drafts_in_session.cipher()
+    application = receipt.application
+    person = cipher.decrypt(application.person_enc)
+    voice = Voice(
+        other=person.get("who", {}).get("who") == "other", first_name=person.get("first_name")
+    )
+    snapshot = cipher.decrypt(application.guidance_enc)
+    return {
+        "application": application,
+        "voice": voice,
+        "snapshot": snapshot,
+        "texts": guidance_texts(snapshot, voice),
+        "rows": cipher.decrypt(application.answers_enc),
+        "status_link": status_url(receipt.status_token),
+        "representative_link": status_url(receipt.representative_token)
+        if receipt.representative_token
+        else None,
+        "lang": str(get_locale()),
+    }
+
+
+@bp.get("/kvittering")
+@access("citizen")
+def receipt() -> str:
+    return render_template("citizen/receipt.html", **receipt_context(submitted_receipt()))
+
+
+@bp.get("/kvittering.pdf")
+@access("citizen")
+def receipt_pdf() -> Response:
+    from portal.receipts import render_pdf  # WeasyPrint is heavy; load it only when asked
+
+    context = receipt_context(submitted_receipt())
+    html = render_template("citizen/receipt_pdf.html", **context)
+    pdf = render_pdf(html)
+    name = f"kvittering-{context['application'].reference}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip
+
+
+def application_for(token: str) -> tuple[Application, bool]:
+    try:
+        raw = status_serializer().loads(token)
+    except BadSignature as err:
+        raise NotFound() from err
+    found = applications.find_by_status_token(db.session(), raw) if isinstance(raw, str) else None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@bp.get("/status/<token>")
+@access("public")
+def status(token: str) -> str:
+    application, by_representative = application_for(token)
+    cipher = drafts_in_session.cipher()
+    events = [
+        {
+            "status": e.status,
+            "at": e.at,
+            "message": cipher.decrypt(e.message_enc) if e.message_enc else None,
+        }
+        for e in applications.history(db.session(), application)
+    ]
+    standard = drafts_in_session.standards().get(application.municipality_code)
+    contact = standard.next_steps.contact.to_dict(by_representative) if standard else None
+    return render_template(
+        "citizen/status.html",
+        application=application,
+        events=events,
+        status_text=STATUS_TEXT,
+        standard=standard,
+        standard_contact=contact,
+        can_withdraw=application.status in applications.OPEN_STATUSES,
+        token=token,
+        lang=str(get_locale()),
+    )
+
+
+@bp.route("/status/<token>/traek-tilbage", methods=["GET", "POST"])
+@access("public")
+@db.transactional_on_post
+def withdraw(token: str) -> ResponseReturnValue:
+    application, by_representative = application_for(token)
+    form = FlaskForm()
+    if request.method == "POST" and form.validate():
+        # Already decided or withdrawn: nothing to do, and the status page says which.
+        with suppress(applications.NotWithdrawable):
+            applications.withdraw(db.session(), application, by_representative)
+        return redirect(url_for("citizen.status", token=token), 303)
+    status_code = 400 if request.method == "POST" else 200
+    return render_template(
+        "citizen/withdraw.html", form=None, confirm_form=form, application=application,
+        token=token, can_withdraw=application.status in applications.OPEN_STATUSES,
+    ), status_code  # fmt: skip

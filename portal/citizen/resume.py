@@ -1,0 +1,99 @@
+"""Stop and continue later: the resume link, by e-mail if wanted; and starting over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField
+from wtforms.validators import Email, InputRequired, Length
+
+from portal import journey
+from portal.citizen import session as drafts_in_session
+from portal.citizen.routes import bp
+from portal.citizen.steps import step_url
+from portal.db import drafts
+from portal.mail import MailSettings, send
+from portal.web import db
+from portal.web.access import access
+
+
+class ResumeMailForm(FlaskForm):
+    email = EmailField(
+        _l("Din e-mail"),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[
+            InputRequired(_l("Skriv din e-mail.")),
+            Length(max=254),
+            Email(_l("Skriv e-mailen sådan her: navn@eksempel.dk.")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": False},
+    )
+
+
+def mail_settings() -> MailSettings:
+    config = current_app.config
+    folder = None
+    if not config.get("MAIL_SERVER") and config["PORTAL_ENV"] != "production":
+        folder = Path(
+            current_app.config.get("MAIL_FOLDER") or Path(current_app.instance_path) / "mail"
+        )
+    return MailSettings(
+        sender=config["MAIL_SENDER"], server=config.get("MAIL_SERVER"), port=config["MAIL_PORT"],
+        username=config.get("MAIL_USERNAME"), password=config.get("MAIL_PASSWORD"),
+        use_tls=config["MAIL_USE_TLS"], folder=folder,
+    )  # fmt: skip
+
+
+@bp.route("/ansoeg/gem", methods=["GET", "POST"])
+@access("citizen")
+def save_for_later() -> ResponseReturnValue:
+    draft = drafts_in_session.current_draft()
+    if draft is None:
+        return redirect(url_for("citizen.begin"), 303)
+    link = url_for("citizen.resume", token=drafts_in_session.resume_token(draft), _external=True)
+    settings = mail_settings()
+    form = ResumeMailForm()
+    sent = False
+    if request.method == "POST" and settings.can_send and form.validate():
+        body = _(
+            "Her er linket, så du kan fortsætte din ansøgning:\n\n%(link)s\n\nLinket virker i 30 dage.",
+            link=link,
+        )
+        send(settings, form.email.data or "", _("Fortsæt din ansøgning"), body)
+        sent = True
+    status = 400 if form.csrf_token.errors else 200
+    return render_template(
+        "citizen/save.html", form=form if form.errors else None, mail_form=form, link=link,
+        can_mail=settings.can_send, sent=sent,
+    ), status  # fmt: skip
+
+
+@bp.get("/fortsaet/<token>")
+@access("public")
+def resume(token: str) -> ResponseReturnValue:
+    draft = drafts_in_session.draft_from_resume_token(token)
+    if draft is None:
+        return render_template("citizen/link_invalid.html"), 404
+    session[drafts_in_session.DRAFT_KEY] = draft.id
+    answers = drafts_in_session.load_answers(draft)
+    return redirect(step_url(journey.first_unanswered(answers).id), 303)
+
+
+@bp.route("/ansoeg/start-forfra", methods=["GET", "POST"])
+@access("citizen")
+@db.transactional_on_post
+def restart() -> ResponseReturnValue:
+    form = FlaskForm()
+    if request.method == "POST" and form.validate():
+        draft = drafts_in_session.current_draft()
+        if draft is not None:
+            drafts.delete_draft(db.session(), draft)
+        drafts_in_session.forget_draft()
+        return redirect(url_for("citizen.start"), 303)
+    status = 400 if request.method == "POST" else 200
+    return render_template("citizen/restart.html", form=None, confirm_form=form), status

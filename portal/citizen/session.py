@@ -1,0 +1,71 @@
+"""The citizen's draft in this browser: the cookie holds its id and nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, session
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from portal.crypto import DataCipher
+from portal.db import drafts
+from portal.db.models import Channel, Draft
+from portal.web import db
+
+DRAFT_KEY = "draft"
+PRESELECTED_KEY = "kommune"
+RESUME_SALT = "portal.resume-link"
+
+
+def cipher() -> DataCipher:
+    return current_app.extensions["portal.cipher"]  # type: ignore[no-any-return]
+
+
+def standards() -> dict[str, Any]:
+    return current_app.extensions["portal.standards"]  # type: ignore[no-any-return]
+
+
+def current_draft() -> Draft | None:
+    return drafts.get_draft(db.session(), session.get(DRAFT_KEY))
+
+
+def load_answers(draft: Draft | None) -> dict[str, dict[str, Any]]:
+    answers = drafts.read_answers(cipher(), draft) if draft is not None else {}
+    preselected = session.get(PRESELECTED_KEY)
+    if preselected in standards() and "municipality" not in answers:
+        # A municipality's own link (/?kommune=265) answers the question in advance.
+        answers["municipality"] = {"municipality": preselected}
+    return answers
+
+
+def save_answers(draft: Draft | None, answers: dict[str, Any]) -> Draft:
+    """Save in the request's write transaction; creates the draft on the first answer."""
+    if draft is None:
+        draft = drafts.create_draft(db.session(), cipher(), Channel.WEB)
+        session[DRAFT_KEY] = draft.id
+    drafts.write_answers(db.session(), cipher(), draft, answers)
+    session.pop(PRESELECTED_KEY, None)
+    return draft
+
+
+def forget_draft() -> None:
+    session.pop(DRAFT_KEY, None)
+    session.pop(PRESELECTED_KEY, None)
+
+
+def resume_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESUME_SALT)
+
+
+def resume_token(draft: Draft) -> str:
+    return resume_serializer().dumps(draft.id)
+
+
+def draft_from_resume_token(token: str) -> Draft | None:
+    try:
+        draft_id = resume_serializer().loads(
+            token, max_age=int(drafts.DRAFT_MAX_AGE.total_seconds())
+        )
+    except (BadSignature, SignatureExpired):
+        return None
+    return drafts.get_draft(db.session(), draft_id if isinstance(draft_id, str) else None)

@@ -1,0 +1,135 @@
+"""Which form and address each question step has, and the texts of the step indicator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from portal import journey
+from portal.citizen.forms.about import (
+    AgeForm,
+    ApplicantNameForm,
+    AuthorityForm,
+    MunicipalityForm,
+    RelationForm,
+    WhoForm,
+)
+from portal.citizen.forms.base import Context, Row, StepForm
+from portal.citizen.forms.contact import (
+    AddressForm,
+    ConsentForm,
+    ContactForm,
+    IdentityForm,
+    MeetingHelpForm,
+    RepresentativeForm,
+)
+from portal.citizen.forms.needs import (
+    ActionPlanForm,
+    DayLengthForm,
+    DaysForm,
+    DifficultiesForm,
+    HelpLevelForm,
+    OfferWishForm,
+    OtherInfoForm,
+    SituationForm,
+    TransportForm,
+    WishesForm,
+)
+
+FORMS: dict[str, type[StepForm]] = {
+    "who": WhoForm,
+    "relation": RelationForm,
+    "authority": AuthorityForm,
+    "applicant_name": ApplicantNameForm,
+    "municipality": MunicipalityForm,
+    "age": AgeForm,
+    "difficulties": DifficultiesForm,
+    "help_level": HelpLevelForm,
+    "wishes": WishesForm,
+    "situation": SituationForm,
+    "days": DaysForm,
+    "day_length": DayLengthForm,
+    "transport": TransportForm,
+    "offer_wish": OfferWishForm,
+    "action_plan": ActionPlanForm,
+    "other_info": OtherInfoForm,
+    "identity": IdentityForm,
+    "address": AddressForm,
+    "contact": ContactForm,
+    "meeting_help": MeetingHelpForm,
+    "representative": RepresentativeForm,
+    "consent": ConsentForm,
+}
+
+# Danish addresses, readable in the browser's address bar and history.
+SLUGS = {
+    "who": "hvem",
+    "relation": "relation",
+    "authority": "fuldmagt",
+    "applicant_name": "fornavn",
+    "municipality": "kommune",
+    "age": "alder",
+    "difficulties": "vanskeligheder",
+    "help_level": "hjaelp",
+    "wishes": "oensker",
+    "situation": "i-dag",
+    "days": "dage",
+    "day_length": "hel-eller-halv",
+    "transport": "transport",
+    "offer_wish": "tilbud",
+    "action_plan": "handleplan",
+    "other_info": "andet",
+    "identity": "navn-og-cpr",
+    "address": "adresse",
+    "contact": "kontakt",
+    "meeting_help": "moeder",
+    "representative": "om-dig",
+    "consent": "samtykke",
+}
+STEP_BY_SLUG = {slug: step for step, slug in SLUGS.items()}
+
+SECTION_TITLES = {
+    journey.Section.ABOUT: _l("Hvem og hvor"),
+    journey.Section.NEEDS: _l("Behov"),
+    journey.Section.GUIDANCE: _l("Vejledning"),
+    journey.Section.CONTACT: _l("Kontakt"),
+    journey.Section.SEND: _l("Tjek og send"),
+}
+
+
+def step_url(step_id: str, **params: Any) -> str:
+    if step_id == "guidance":
+        return url_for("citizen.guidance", **params)
+    if step_id == journey.FINAL:
+        return url_for("citizen.check", **params)
+    return url_for("citizen.step", slug=SLUGS[step_id], **params)
+
+
+def indicator(answers: journey.Answers, current: str) -> list[dict[str, Any]]:
+    """The step indicator's entries: a title, a link once reachable, done, current."""
+    return [
+        {
+            "title": SECTION_TITLES[state.section],
+            "href": step_url(state.first_step) if state.reachable and not state.current else None,
+            "done": state.done,
+            "current": state.current,
+        }
+        for state in journey.sections(answers, current)
+    ]
+
+
+def section_number(step_id: str) -> int:
+    return int(journey.BY_ID[step_id].section)
+
+
+def summary_rows(context: Context) -> list[tuple[str, list[Row]]]:
+    """Every answered question, grouped per step, as the user saw it."""
+    out = []
+    for step in journey.visible(context.answers):
+        if not step.summarised or step.id not in context.answers:
+            continue
+        form = FORMS[step.id](formdata=None, meta={"csrf": False})
+        out.append((step.id, form.rows(context.answers[step.id], context, step.id)))
+    return out

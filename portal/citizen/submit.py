@@ -1,0 +1,113 @@
+"""Check your answers, declare and submit; the receipt."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms.validators import InputRequired
+
+from portal import applications, ffb, journey
+from portal.citizen import session as drafts_in_session
+from portal.citizen.forms.base import Context
+from portal.citizen.guidance_view import guidance_snapshot
+from portal.citizen.routes import bp, context_for, page_args
+from portal.citizen.steps import SECTION_TITLES, step_url, summary_rows
+from portal.db.models import Draft
+from portal.web import db
+from portal.web.access import access
+
+SUBMITTED_KEY = "submitted"
+PERSON_STEPS = ("identity", "address", "contact", "representative")
+
+
+class DeclarationForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Jeg har tjekket svarene. De er rigtige, så vidt jeg ved."),
+        validators=[InputRequired(_l("Sæt kryds for at bekræfte, at svarene er rigtige."))],
+    )
+
+
+@bp.route("/ansoeg/tjek", methods=["GET", "POST"])
+@access("citizen")
+@db.transactional_on_post
+def check() -> ResponseReturnValue:
+    # A second click, a refresh, or back + submit again finds the first submit's application.
+    draft_key = session.get(drafts_in_session.DRAFT_KEY) or session.get(SUBMITTED_KEY)
+    if draft_key and applications.find_by_draft_key(db.session(), draft_key) is not None:
+        session[SUBMITTED_KEY] = draft_key
+        return redirect(url_for("citizen.receipt"), 303)
+    draft = drafts_in_session.current_draft()
+    answers = drafts_in_session.load_answers(draft)
+    if draft is None or not journey.may_visit(journey.FINAL, answers):
+        return redirect(url_for("citizen.begin"), 303)
+    context = context_for(answers)
+    form = DeclarationForm()
+    if request.method == "POST" and form.validate():
+        receipt = applications.submit(
+            db.session(), drafts_in_session.cipher(), submission(draft, context)
+        )
+        session[SUBMITTED_KEY] = receipt.application.draft_key
+        drafts_in_session.forget_draft()
+        return redirect(url_for("citizen.receipt"), 303)
+    status = 400 if form.csrf_token.errors else 200
+    return render_template(
+        "citizen/check.html", form=form, sections=check_sections(context),
+        **page_args(journey.FINAL, answers),
+    ), status  # fmt: skip
+
+
+def check_sections(context: Context) -> list[dict[str, Any]]:
+    """The answers grouped under the step indicator's sections, each row with its "Ret" link."""
+    sections: dict[journey.Section, list[dict[str, Any]]] = {}
+    for step_id, rows in summary_rows(context):
+        section = journey.BY_ID[step_id].section
+        link = step_url(step_id, fra="tjek")
+        sections.setdefault(section, []).extend(
+            {"key": row.question, "value": row.answer, "href": link} for row in rows
+        )
+    return [{"title": SECTION_TITLES[s], "rows": rows} for s, rows in sections.items()]
+
+
+def submission(draft: Draft, context: Context) -> applications.Submission:
+    answers = context.answers
+    rows = summary_rows(context)
+    person: dict[str, Any] = {step: dict(answers.get(step, {})) for step in PERSON_STEPS}
+    person["who"] = dict(answers.get("who", {}))
+    person["relation"] = dict(answers.get("relation", {}))
+    person["authority"] = dict(answers.get("authority", {}))
+    person["first_name"] = context.voice.first_name
+    person["language"] = str(get_locale())
+    consent = dict(answers.get("consent", {}))
+    consent["recorded_at"] = datetime.now(UTC).isoformat()
+    person["consent"] = consent
+    source = ffb.information_source(
+        answers.get("who", {}).get("who"), answers.get("authority", {}).get("authority")
+    )
+    stored_rows = [
+        {
+            "step": row.step, "field": row.field, "question": row.question,
+            "answer": row.answer, "codes": [c.as_dict() for c in row.codes],
+        }
+        for step, group in rows if step not in PERSON_STEPS
+        for row in group
+    ]  # fmt: skip
+    stored_rows.insert(0, {"step": "meta", "field": "information_source", "question": "",
+                           "answer": [], "codes": [source.as_dict(), ffb.OFFER.as_dict(),
+                                                   ffb.REQUEST_TYPE.as_dict()]})  # fmt: skip
+    return applications.Submission(
+        draft_key=draft.id,
+        municipality_code=context.standard.code,
+        standard_version=context.standard.version,
+        cpr=str(answers["identity"]["cpr"]).replace("-", ""),
+        person=person,
+        answers=stored_rows,
+        guidance=guidance_snapshot(dict(answers), context),
+        for_someone_else=context.voice.other,
+    )
