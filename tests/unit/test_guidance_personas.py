@@ -334,6 +334,10 @@ def test_the_stored_snapshot_keeps_ids_sources_and_both_languages_in_the_voice_u
         "kind": "seed",
         "file": "001_1ce918172a63adf9.txt",
         "section": "Omfang og varighed",
+        "label": {
+            "da": "Gentofte Kommune, kvalitetsstandard, afsnittet »Omfang og varighed«",
+            "en": "Gentofte Municipality, quality standard, section “Omfang og varighed”",
+        },
     }
     assert club["text"]["da"].startswith("Bor Jonas ikke i et botilbud")
     assert club["text"]["en"].startswith("If Jonas does not live in a residential home")

@@ -39,9 +39,10 @@ def visible_text(html: str, selector: str = "body") -> str:
     return " ".join(" ".join(parts).split())
 
 
-BLOCKS = {
-    "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "legend", "label", "td", "th", "dt", "dd",
-    "button", "summary", "caption", "title", "div", "span", "a",
+# Everything that is not inline text is a unit of its own: a heading, a label, a list item.
+INLINE = {
+    "a", "span", "strong", "em", "b", "i", "abbr", "small", "code", "sup", "sub", "time",
+    "br", "mark", "q", "cite",
 }  # fmt: skip
 
 
@@ -57,9 +58,13 @@ def readable_sentences(html: str) -> list[str]:
     def walk(node) -> None:  # type: ignore[no-untyped-def]
         if node.tag in {"script", "style", "template", "svg"}:
             return
+        if "source" in (node.get("class") or "").split():
+            # A citation ("Kilde: Vejen Kommune, afsnittet »2.1 Sagsbehandlingstid«") is a
+            # reference to look up, not prose to read; LIX measures the prose.
+            return
         own = [node.text or ""]
         for child in node:
-            if child.tag in BLOCKS:
+            if child.tag not in INLINE or "source" in (child.get("class") or "").split():
                 flush(own)
                 own = []
                 walk(child)
@@ -69,7 +74,9 @@ def readable_sentences(html: str) -> list[str]:
         flush(own)
 
     def flush(parts: list[str]) -> None:
-        text = " ".join(" ".join(parts).split())
+        # A printed link (a status or resume URL) is an address to copy, not prose to read.
+        words = [w for w in " ".join(parts).split() if not w.startswith(("http://", "https://"))]
+        text = " ".join(words)
         if text:
             units.append(text if text[-1] in ".!?:" else text + ".")
 
