@@ -13,7 +13,7 @@ from portal.extensions import babel, csrf
 from portal.standards import load_all
 from portal.web import db as web_db
 from portal.web import errors, i18n, security
-from portal.web.text import day, soft_hyphens, when
+from portal.web.text import day, printable, soft_hyphens, when
 
 
 class PortalFlask(Flask):
@@ -68,7 +68,7 @@ def _register_jinja(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.auto_reload = app.debug
-    app.jinja_env.filters.update(shy=soft_hyphens, when=when, day=day)
+    app.jinja_env.filters.update(shy=soft_hyphens, when=when, day=day, printable=printable)
     _register_components(app)
 
 

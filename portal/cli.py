@@ -15,6 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from portal import passwords
+from portal.db import drafts
 from portal.db import migrate as migrations
 from portal.db.models import StaffRole, StaffUser
 from portal.standards.cli import standards
@@ -101,7 +102,20 @@ def demo_data_command() -> None:
             click.echo(f"Demo caseworker for {code}: {email} / {password}")
 
 
+@click.command("purge-drafts")
+@with_appcontext
+def purge_drafts_command() -> None:
+    """Delete drafts nobody has touched for 30 days (run it daily, e.g. from cron)."""
+    with database().transaction() as session:
+        count = drafts.purge_drafts(session)
+    click.echo(f"Deleted {count} draft(s) untouched for 30 days.")
+
+
 def register(app: Flask) -> None:
-    for command in (migrate_command, new_data_key_command, create_staff_command, demo_data_command):
+    commands = (
+        migrate_command, new_data_key_command, create_staff_command, demo_data_command,
+        purge_drafts_command,
+    )  # fmt: skip
+    for command in commands:
         app.cli.add_command(command)
     app.cli.add_command(standards)

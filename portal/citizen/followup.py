@@ -8,7 +8,6 @@ from typing import Any
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import NotFound
@@ -22,8 +21,14 @@ from portal.citizen.voice import Voice
 from portal.db.models import Application, Status
 from portal.web import db
 from portal.web.access import access
+from portal.web.i18n import lazy_gettext as _l
 
 STATUS_SALT = "portal.status-link"
+# What happens after submitting, in the order it happens; how to apply is behind the citizen.
+TIMELINE = (
+    "next.unit", "next.assessment", "next.clarification", "next.processing_time",
+    "next.action_plan", "next.complaint", "next.complaint_deadline",
+)  # fmt: skip
 STATUS_TEXT = {
     Status.RECEIVED: (
         _l("Modtaget"),
@@ -82,6 +87,7 @@ def receipt_context(receipt: applications.Receipt) -> dict[str, Any]:
         "application": application,
         "voice": voice,
         "snapshot": snapshot,
+        "timeline": timeline(snapshot),
         "texts": guidance_texts(snapshot, voice),
         "rows": cipher.decrypt(application.answers_enc),
         "status_link": status_url(receipt.status_token),
@@ -90,6 +96,11 @@ def receipt_context(receipt: applications.Receipt) -> dict[str, Any]:
         else None,
         "lang": str(get_locale()),
     }
+
+
+def timeline(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+    lines = {line["id"]: line for line in snapshot["next_steps"] if line}
+    return [lines[key] for key in TIMELINE if key in lines]
 
 
 @bp.get("/kvittering")
@@ -136,7 +147,8 @@ def status(token: str) -> str:
         for e in applications.history(db.session(), application)
     ]
     standard = drafts_in_session.standards().get(application.municipality_code)
-    contact = standard.next_steps.contact.to_dict(by_representative) if standard else None
+    # Who handles the case; the standards give no phone numbers, so none is shown.
+    contact = standard.next_steps.unit.to_dict(by_representative) if standard else None
     return render_template(
         "citizen/status.html",
         application=application,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from portal.citizen.forms.base import Context
 from portal.citizen.voice import Q, Voice
 from portal.draft_answers import engine_answers
 from portal.guidance import guidance
+from portal.web.i18n import lazy_gettext as _l
 
 
 def guidance_snapshot(answers: dict[str, Any], context: Context) -> dict[str, Any]:

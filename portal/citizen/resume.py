@@ -6,8 +6,6 @@ from pathlib import Path
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import Email, InputRequired, Length
@@ -20,6 +18,8 @@ from portal.db import drafts
 from portal.mail import MailSettings, send
 from portal.web import db
 from portal.web.access import access
+from portal.web.i18n import gettext as _
+from portal.web.i18n import lazy_gettext as _l
 
 
 class ResumeMailForm(FlaskForm):

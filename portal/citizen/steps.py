@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from portal import journey
 from portal.citizen.forms.about import (
@@ -37,6 +36,7 @@ from portal.citizen.forms.needs import (
     TransportForm,
     WishesForm,
 )
+from portal.web.i18n import lazy_gettext as _l
 
 FORMS: dict[str, type[StepForm]] = {
     "who": WhoForm,

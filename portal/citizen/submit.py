@@ -8,7 +8,6 @@ from typing import Any
 from flask import redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import InputRequired
@@ -22,6 +21,7 @@ from portal.citizen.steps import SECTION_TITLES, step_url, summary_rows
 from portal.db.models import Draft
 from portal.web import db
 from portal.web.access import access
+from portal.web.i18n import lazy_gettext as _l
 
 SUBMITTED_KEY = "submitted"
 PERSON_STEPS = ("identity", "address", "contact", "representative")

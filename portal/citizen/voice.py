@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
+
+from portal.web.i18n import gettext as _
 
 
 @dataclass(frozen=True)

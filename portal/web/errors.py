@@ -5,9 +5,10 @@ from __future__ import annotations
 import traceback
 
 from flask import Flask, g, render_template
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from portal.web.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: (_l("Noget gik galt"), _l("Siden kunne ikke forstå det, der blev sendt. Prøv igen.")),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectMultipleField
 from wtforms.validators import ValidationError
+
+from portal.web.i18n import lazy_gettext as _l
 
 
 class MultiCheckboxField(SelectMultipleField):

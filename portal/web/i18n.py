@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request, session, url_for
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_app_context, request, session, url_for
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -51,9 +53,14 @@ def _current_lang() -> str:
     return str(get_locale())
 
 
+NULL_TRANSLATIONS = NullTranslations()
+
+
 def _translations() -> Any:
     # Flask-Babel resolves its context on every call, about 35 us each; a page has dozens of
     # messages, so the request keeps the catalogue once it has looked it up.
+    if not has_app_context():
+        return NULL_TRANSLATIONS  # e.g. a lazy message printed after its request ended
     try:
         return g._portal_translations
     except AttributeError:
@@ -64,6 +71,17 @@ def _translations() -> Any:
 def forget_translations() -> None:
     """Call after changing the locale inside a request (e.g. a mail in another language)."""
     g.pop("_portal_translations", None)
+
+
+def gettext(message: str, **variables: Any) -> str:
+    """flask_babel.gettext with the request's catalogue looked up once."""
+    text = str(_translations().ugettext(message))
+    return text % variables if variables else text
+
+
+def lazy_gettext(message: str, **variables: Any) -> LazyString:
+    """A form label or message defined at import time, translated when it is shown."""
+    return LazyString(gettext, message, **variables)
 
 
 # Jinja's own newstyle wrappers go through Context.call and always %-format; these do the

@@ -41,3 +41,12 @@ def when(moment: datetime) -> str:
 
 def day(moment: datetime | date) -> str:
     return format_date(moment, "long")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(value: object) -> str:
+    """What a user typed, safe to echo into a form: control characters (refused by the
+    validators anyway) become U+FFFD, since HTML cannot carry them."""
+    return _CONTROL.sub("\ufffd", str(value))

@@ -106,3 +106,21 @@ def test_demo_data_is_never_created_in_production(app: Flask, runner: FlaskCliRu
 def test_new_data_key_prints_a_valid_fernet_key(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["new-data-key"])
     Fernet(result.output.strip().encode())
+
+
+def test_purge_drafts_deletes_only_drafts_untouched_for_30_days(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    from datetime import timedelta
+
+    from portal.db import drafts
+    from portal.db.models import Draft, utcnow
+
+    with database(app).transaction() as session:
+        old = drafts.create_draft(session, app.extensions["portal.cipher"])
+        drafts.create_draft(session, app.extensions["portal.cipher"])
+        old.updated_at = utcnow() - timedelta(days=30, minutes=1)
+    result = runner.invoke(args=["purge-drafts"])
+    assert "Deleted 1 draft" in result.output
+    with database(app).transaction() as session:
+        assert len(list(session.scalars(select(Draft)))) == 1

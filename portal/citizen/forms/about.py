@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.citizen.forms.base import Choice, Context, StepForm, no_control_characters, strip
 from portal.citizen.voice import Localized, Q
 from portal.web.fields import DatePartsField
+from portal.web.i18n import lazy_gettext as _l
 
 CHOOSE_ONE = _l("Vælg et af svarene.")
 OTHER_MUNICIPALITY = "other"

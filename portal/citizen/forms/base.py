@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +15,7 @@ from wtforms.validators import ValidationError
 
 from portal.citizen.voice import Q, Voice
 from portal.ffb import Code
+from portal.web.i18n import lazy_gettext as _l
 
 CONTROL_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"} | {chr(127)}
 

@@ -6,7 +6,6 @@ import re
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumError
 from wtforms import EmailField, RadioField, StringField, TelField
@@ -15,6 +14,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from portal.citizen.forms.base import Choice, StepForm, no_control_characters, strip
 from portal.citizen.voice import Q
 from portal.web.fields import MultiCheckboxField
+from portal.web.i18n import lazy_gettext as _l
 
 CHOOSE_ONE = _l("Vælg et af svarene.")
 CHOOSE_SOME = _l("Vælg mindst ét svar.")
@@ -169,9 +169,13 @@ class MeetingHelpForm(StepForm):
         )
     }
 
-    def validate_language(self, field: StringField) -> None:
-        if "interpreter" in (self.needs.data or []) and not field.data:
-            raise ValidationError(_l("Skriv, hvilket sprog tolken skal tale."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        # Here, not in validate_language: Optional() ends the field's chain when it is empty.
+        valid = super().validate(extra_validators)
+        if valid and "interpreter" in (self.needs.data or []) and not self.language.data:
+            self.language.errors.append(_l("Skriv, hvilket sprog tolken skal tale."))
+            return False
+        return valid
 
 
 class RepresentativeForm(StepForm):

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from portal import ffb
 from portal.citizen.forms.base import Choice, Context, StepForm, no_control_characters, strip
 from portal.citizen.voice import Localized, Q
 from portal.web.fields import MultiCheckboxField
+from portal.web.i18n import lazy_gettext as _l
 
 CHOOSE_ONE = _l("Vælg et af svarene.")
 CHOOSE_SOME = _l("Vælg mindst ét svar.")
@@ -269,9 +269,13 @@ class OfferWishForm(StepForm):
             Choice(NO_OFFER, Q(_l("Nej, intet ønske"))),
         ]
 
-    def validate_offer_text(self, field: StringField) -> None:
-        if self.offer.data == OTHER_OFFER and not field.data:
-            raise ValidationError(_l("Skriv, hvilket tilbud det er."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        # Here, not in validate_offer_text: Optional() ends the field's chain when it is empty.
+        valid = super().validate(extra_validators)
+        if valid and self.offer.data == OTHER_OFFER and not self.offer_text.data:
+            self.offer_text.errors.append(_l("Skriv, hvilket tilbud det er."))
+            return False
+        return valid
 
 
 class ActionPlanForm(StepForm):
