@@ -171,3 +171,42 @@ def test_the_journey_can_be_completed_with_the_keyboard_alone(
         page.keyboard.press("Enter")
     assert page.url.endswith("/kvittering")
     context.close()
+
+
+BAD_INPUT = {
+    "/ansoeg/vanskeligheder": {},
+    "/ansoeg/alder": {"birth_date-day": "31", "birth_date-month": "2", "birth_date-year": "1990"},
+    "/ansoeg/andet": {"text": "x" * 2001},
+    "/ansoeg/navn-og-cpr": {"full_name": "Karen Hansen", "cpr": "abc"},
+    "/ansoeg/kontakt": {"preferred": "email"},
+    "/ansoeg/moeder": {"needs": ["interpreter"]},
+}
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_error_states_are_accessible_and_the_summary_leads_to_the_field(
+    browser: Any, live_server: str, axe_source: str, viewport: str
+) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{live_server}/ansoeg")
+    path = page.url.split(live_server, 1)[1]
+    while path in ANSWERS:
+        if path in BAD_INPUT:
+            fill_step(page, BAD_INPUT[path])
+            page.locator('button[value="continue"]').click()
+            summary = page.locator('[data-module="error-summary"]')
+            expect(summary).to_be_focused()  # DKFDS.init() moves focus to the summary
+            name = f"errors-{viewport}-{path.rsplit('/', 1)[1]}"
+            check_page(page, axe_source, name)
+            summary.locator("a").first.click()
+            focused = page.evaluate("document.activeElement.id")
+            assert focused and summary.locator("a").first.get_attribute("href") == f"#{focused}"
+            page.goto(f"{live_server}{path}")
+        fill_step(page, ANSWERS[path])
+        page.locator('button[type="submit"]').first.click()
+        path = page.url.split(live_server, 1)[1]
+    page.locator('form button[type="submit"]').click()  # send without ticking the box
+    check_page(page, axe_source, f"errors-{viewport}-tjek")
+    context.close()

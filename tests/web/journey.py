@@ -33,7 +33,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
     "/ansoeg/kontakt": {"phone": "12345678", "email": "", "preferred": "phone"},
     "/ansoeg/moeder": {"needs": ["none"]},
     "/ansoeg/om-dig": {"full_name": "Ole Hansen", "phone": "87654321", "email": "ole@example.dk"},
-    "/ansoeg/samtykke": {"sources": ["doctor"]},
+    "/ansoeg/samtykke": {"sources": ["doctor"], "kinds": ["health"]},
 }
 FOR_OTHER = {"/ansoeg/hvem": {"who": "other"}}
 

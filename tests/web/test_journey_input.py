@@ -71,6 +71,7 @@ def assert_error(response, message: str) -> None:  # type: ignore[no-untyped-def
         ("/ansoeg/kontakt", {"preferred": "email", "email": "ikke-en-mail"},
          "Skriv e-mailen sådan her: navn@eksempel.dk."),
         ("/ansoeg/moeder", {"needs": ["interpreter"]}, "Skriv, hvilket sprog tolken skal tale."),
+        ("/ansoeg/samtykke", {"sources": ["doctor"]}, "Vælg, hvilke oplysninger kommunen må få."),
     ],
 )  # fmt: skip
 def test_bad_input_gets_a_clear_message_and_nothing_is_saved(

@@ -126,7 +126,7 @@ class AgeForm(StepForm):
             Optional(),
             NumberRange(min=0, max=130, message=_l("Skriv en alder mellem 0 og 130 år.")),
         ],
-        render_kw={"inputmode": "numeric", "width": "input-char-3", "autocomplete": "off"},
+        render_kw={"inputmode": "numeric", "width": "input-width-xs", "autocomplete": "off"},
     )
     heading = Q(_l("Hvor gammel er du?"), _l("Hvor gammel er %(name)s?"))
     lead = Q(_l("Skriv fødselsdatoen. Du kan også bare skrive alderen."))

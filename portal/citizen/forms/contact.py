@@ -208,34 +208,60 @@ class RepresentativeForm(StepForm):
 
 class ConsentForm(StepForm):
     sources = MultiCheckboxField(validators=[InputRequired(CHOOSE_SOME)])
+    kinds = MultiCheckboxField(validators=[Optional()])
+    heading = Q(
+        _l("Må kommunen hente oplysninger om dig?"),
+        _l("Må kommunen hente oplysninger om %(name)s?"),
+    )
+    lead = Q(
+        _l(
+            "Det kan gøre sagen hurtigere. Du kan også sige ja senere. Og du kan altid tage dit ja tilbage."
+        )
+    )
     labels = {
-        "sources": Q(
-            _l("Må kommunen hente oplysninger om dig hos andre?"),
-            _l("Må kommunen hente oplysninger om %(name)s hos andre?"),
-        )
+        "sources": Q(_l("Hvor må kommunen spørge?")),
+        "kinds": Q(_l("Hvilke oplysninger må kommunen få?")),
     }
-    hints = {
-        "sources": Q(
-            _l("Det kan gøre sagen hurtigere. Du kan også sige ja senere, eller sige nej igen.")
-        )
-    }
+    hints = {"kinds": Q(_l("Svar kun, hvis du har sagt ja ovenfor."))}
+    optional_fields = frozenset({"kinds"})
     options = {
         "sources": (
-            Choice("doctor", Q(_l("Ja, hos læge og sygehus"))),
-            Choice("municipality", Q(_l("Ja, hos andre afdelinger i kommunen"))),
+            Choice("doctor", Q(_l("Hos læge og sygehus"))),
+            Choice("municipality", Q(_l("Hos andre afdelinger i kommunen"))),
             Choice(
                 "providers",
                 Q(
-                    _l("Ja, hos de steder, jeg kommer i dag"),
-                    _l("Ja, hos de steder, %(name)s kommer i dag"),
+                    _l("Hos de steder, jeg kommer i dag"),
+                    _l("Hos de steder, %(name)s kommer i dag"),
                 ),
                 Q(_l("Fx et botilbud, et værested eller en skole.")),
             ),
             Choice(
                 "later",
-                Q(_l("Ikke nu")),
-                Q(_l("Kommunen spørger dig, hvis den har brug for det.")),
+                Q(_l("Ingen steder lige nu")),
+                Q(_l("Kommunen spørger, hvis den får brug for det.")),
                 exclusive=True,
             ),
-        )
+        ),
+        "kinds": (
+            Choice("health", Q(_l("Om helbred og sygdom"))),
+            Choice(
+                "daily_life",
+                Q(
+                    _l("Om hvad jeg kan klare i hverdagen"),
+                    _l("Om hvad %(name)s kan klare i hverdagen"),
+                ),
+            ),
+            Choice("social", Q(_l("Om bolig, familie og økonomi"))),
+        ),
     }
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        sources = self.sources.data or []
+        if valid and sources and "later" not in sources and not self.kinds.data:
+            self.kinds.errors.append(_l("Vælg, hvilke oplysninger kommunen må få."))
+            return False
+        if valid and "later" in sources:
+            self.kinds.data = []  # no source, no kinds: nothing is consented to
+        return valid
