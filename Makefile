@@ -77,6 +77,8 @@ typecheck: install-test ## mypy on the pure domain modules, and the import contr
 bench: install-test ## Run the benchmarks (results go in docs/benchmarks.md by hand)
 	$(BIN)/python bench/guidance_bench.py
 	$(BIN)/python bench/render_bench.py
+	$(BIN)/python bench/render_bench.py --path /ansoeg/hvem
+	$(BIN)/python bench/render_parts.py
 
 clean: ## Remove the venv, node_modules, vendored assets and compiled catalogues
 	rm -rf $(VENV) node_modules static/vendor $(MO) *.egg-info

@@ -17,7 +17,7 @@ from portal.citizen import session as drafts_in_session
 from portal.citizen.guidance_view import guidance_texts
 from portal.citizen.routes import bp
 from portal.citizen.submit import SUBMITTED_KEY
-from portal.citizen.voice import Voice
+from portal.citizen.voice import Q, Voice
 from portal.db.models import Application, Status
 from portal.web import db
 from portal.web.access import access
@@ -87,7 +87,7 @@ def receipt_context(receipt: applications.Receipt) -> dict[str, Any]:
         "application": application,
         "voice": voice,
         "snapshot": snapshot,
-        "timeline": timeline(snapshot),
+        "timeline": timeline(snapshot, voice, str(get_locale())),
         "texts": guidance_texts(snapshot, voice),
         "rows": cipher.decrypt(application.answers_enc),
         "status_link": status_url(receipt.status_token),
@@ -98,9 +98,24 @@ def receipt_context(receipt: applications.Receipt) -> dict[str, Any]:
     }
 
 
-def timeline(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+DECISION = Q(
+    _l("Kommunen sender en afgørelse. Den siger, om du får tilbuddet, og hvorfor."),
+    _l("Kommunen sender en afgørelse. Den siger, om %(name)s får tilbuddet, og hvorfor."),
+)
+
+
+def timeline(snapshot: dict[str, Any], voice: Voice, lang: str) -> list[dict[str, Any]]:
+    """The standard's own lines in the order things happen. The decision is always a step,
+    so the portal says it in its own words, before the complaint lines (no source: it is what
+    a decision is, not something a standard states)."""
     lines = {line["id"]: line for line in snapshot["next_steps"] if line}
-    return [lines[key] for key in TIMELINE if key in lines]
+    ordered = [lines[key] for key in TIMELINE if key in lines]
+    decision = {"id": "portal.decision", "text": {lang: DECISION.say(voice)}}
+    at = next(
+        (i for i, line in enumerate(ordered) if line["id"].startswith("next.complaint")), None
+    )
+    ordered.insert(len(ordered) if at is None else at, decision)
+    return ordered
 
 
 @bp.get("/kvittering")
