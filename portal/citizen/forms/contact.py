@@ -35,6 +35,26 @@ def valid_phone(_form: Any, field: Any) -> None:
         raise ValidationError(_l("Skriv telefonnummeret med 8 tal, fx 12 34 56 78."))
 
 
+def phone_field(required: Any) -> TelField:
+    return TelField(
+        filters=[strip],
+        validators=[required, valid_phone],
+        render_kw={"autocomplete": "tel", "width": "input-width-s"},
+    )
+
+
+def email_field() -> EmailField:
+    return EmailField(
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(_l("Skriv e-mailen sådan her: navn@eksempel.dk.")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": False},
+    )
+
+
 class IdentityForm(StepForm):
     full_name = text_field(
         InputRequired(_l("Skriv det fulde navn.")), 120, autocomplete="name", spellcheck=False
@@ -94,20 +114,8 @@ class AddressForm(StepForm):
 
 
 class ContactForm(StepForm):
-    phone = TelField(
-        filters=[strip],
-        validators=[Optional(), valid_phone],
-        render_kw={"autocomplete": "tel", "width": "input-width-s"},
-    )
-    email = EmailField(
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email(_l("Skriv e-mailen sådan her: navn@eksempel.dk.")),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": False},
-    )
+    phone = phone_field(Optional())
+    email = email_field()
     preferred = RadioField(validators=[InputRequired(CHOOSE_ONE)])
     heading = Q(
         _l("Hvordan kan kommunen kontakte dig?"), _l("Hvordan kan kommunen kontakte %(name)s?")
@@ -182,20 +190,8 @@ class RepresentativeForm(StepForm):
     full_name = text_field(
         InputRequired(_l("Skriv dit fulde navn.")), 120, autocomplete="name", spellcheck=False
     )
-    phone = TelField(
-        filters=[strip],
-        validators=[InputRequired(_l("Skriv dit telefonnummer.")), valid_phone],
-        render_kw={"autocomplete": "tel", "width": "input-width-s"},
-    )
-    email = EmailField(
-        filters=[strip],
-        validators=[
-            Optional(),
-            Length(max=254),
-            Email(_l("Skriv e-mailen sådan her: navn@eksempel.dk.")),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": False},
-    )
+    phone = phone_field(InputRequired(_l("Skriv dit telefonnummer.")))
+    email = email_field()
     heading = Q(_l("Om dig, der søger"), _l("Om dig, der søger for %(name)s"))
     lead = Q(_l("Kommunen skal kunne kontakte dig om ansøgningen."))
     labels = {
