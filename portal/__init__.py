@@ -13,7 +13,7 @@ from portal.extensions import babel, csrf
 from portal.standards import load_all
 from portal.web import db as web_db
 from portal.web import errors, i18n, security
-from portal.web.text import day, printable, soft_hyphens, when
+from portal.web.text import answer_row, day, printable, soft_hyphens, when
 
 
 class PortalFlask(Flask):
@@ -68,7 +68,11 @@ def _register_jinja(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.auto_reload = app.debug
-    app.jinja_env.filters.update(shy=soft_hyphens, when=when, day=day, printable=printable)
+    app.jinja_env.filters.update(
+        shy=soft_hyphens, when=when, day=day, printable=printable, answer_row=answer_row
+    )
+    # A list of answers, as opposed to one text (lazy translated texts are not str).
+    app.jinja_env.tests["many"] = lambda value: isinstance(value, list | tuple)
     _register_components(app)
 
 
@@ -95,10 +99,12 @@ def _is_component(name: str) -> bool:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.citizen import bp as citizen_bp
+    from portal.staff import bp as staff_bp
     from portal.web.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(citizen_bp)
+    app.register_blueprint(staff_bp)
 
 
 def _register_cli(app: Flask) -> None:

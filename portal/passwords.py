@@ -60,6 +60,12 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def rehash(password: str) -> str:
+    """A new hash with current parameters for a password that just verified (no strength
+    check: the password is already in use, and refusing it here would lock the user out)."""
+    return _hasher.hash(password)
+
+
 def verify(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

@@ -46,6 +46,9 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, server_default=func.now()
     )
+    # Consecutive failed logins; reset by a successful login or an admin's unlock.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Channel(enum.StrEnum):
@@ -115,6 +118,7 @@ class Application(Base):
     guidance_enc: Mapped[str] = mapped_column(Text)
     status_token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     representative_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
 
 
 class StatusEvent(Base):
@@ -156,3 +160,45 @@ class ReferenceCounter(Base):
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     value: Mapped[int] = mapped_column(default=0)
+
+
+class StaffSession(Base):
+    """A caseworker's login. Kept on the server, so logout, deactivation and "log out
+    everywhere" take effect on the very next request. The browser holds a random token;
+    the table holds its digest."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginFailure(Base):
+    """A failed login, for throttling per address; the address is stored as a keyed digest."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    address_digest: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class AuditEvent(Base):
+    """One staff read, search, export, reveal or change. Written in a transaction of its
+    own, so it survives a rollback of the business transaction; never updated or deleted."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    municipality_code: Mapped[str] = mapped_column(String(3))
+    action: Mapped[str] = mapped_column(String(30))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
+    request_id: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str | None] = mapped_column(String(200))

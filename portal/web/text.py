@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
@@ -50,3 +51,8 @@ def printable(value: object) -> str:
     """What a user typed, safe to echo into a form: control characters (refused by the
     validators anyway) become U+FFFD, since HTML cannot carry them."""
     return _CONTROL.sub("\ufffd", str(value))
+
+
+def answer_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored answer (question and answer as the citizen saw them) as a summary-list row."""
+    return {"key": row["question"], "value": row["answer"]}

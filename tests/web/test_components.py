@@ -135,3 +135,13 @@ def test_date_parts_are_read_and_checked(
 def test_a_tampered_checkbox_value_is_refused(app: Flask) -> None:
     form, _html = render(app, {"kinds": ["a", "evil"]})
     assert form.kinds.errors
+
+
+def test_summary_list_shows_a_lazy_text_as_one_value(app: Flask) -> None:
+    from portal.web.i18n import lazy_gettext
+
+    with app.test_request_context("/"):
+        html = render_template_string(
+            "{{ summary_list(rows) }}", rows=[{"key": "Status", "value": lazy_gettext("Modtaget")}]
+        )
+    assert "<td>Modtaget</td>" in html

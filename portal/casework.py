@@ -1,0 +1,158 @@
+"""The municipality's queue and the case: every query scoped to one municipality.
+
+No Flask. Another municipality's application is simply not found (the view answers 404),
+so a guessed id tells nothing. Claiming is a conditional UPDATE that changes one row or none,
+which is correct on PostgreSQL and SQLite alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, and_, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from portal.db.models import Application, AuditEvent, StaffUser, Status, utcnow
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: Status | None = None
+    mine: bool = False
+    unassigned: bool = False
+    cpr_index: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Keyset position: the last row's (received_at, id), so page 20,000 costs what page 1 does."""
+
+    received_at: datetime
+    id: int
+
+
+def list_queue(
+    session: Session, municipality: str, staff_id: int, where: QueueFilter,
+    after: Cursor | None = None, limit: int = PAGE_SIZE,
+) -> list[Application]:  # fmt: skip
+    query = select(Application).where(Application.municipality_code == municipality)
+    if where.status is not None:
+        query = query.where(Application.status == where.status)
+    if where.mine:
+        query = query.where(Application.assigned_to_id == staff_id)
+    if where.unassigned:
+        query = query.where(Application.assigned_to_id.is_(None))
+    if where.cpr_index:
+        query = query.where(Application.cpr_index == where.cpr_index)
+    if where.reference:
+        query = query.where(Application.reference == where.reference)
+    if after is not None:
+        query = query.where(
+            or_(
+                Application.received_at > after.received_at,
+                and_(Application.received_at == after.received_at, Application.id > after.id),
+            )
+        )
+    query = query.order_by(Application.received_at, Application.id).limit(limit)
+    return list(session.scalars(query))
+
+
+def get_application(session: Session, municipality: str, application_id: int) -> Application | None:
+    return session.scalar(
+        select(Application).where(
+            Application.id == application_id, Application.municipality_code == municipality
+        )
+    )
+
+
+class AlreadyClaimed(Exception):
+    def __init__(self, holder: StaffUser | None) -> None:
+        super().__init__("claimed by someone else")
+        self.holder = holder
+
+
+def claim(
+    session: Session, municipality: str, application_id: int, staff_id: int, now: datetime
+) -> None:
+    """Take the case if nobody has it. Exactly one of two simultaneous claims wins."""
+    result = session.execute(
+        update(Application)
+        .where(
+            Application.id == application_id,
+            Application.municipality_code == municipality,
+            Application.assigned_to_id.is_(None),
+        )
+        .values(assigned_to_id=staff_id, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        application = get_application(session, municipality, application_id)
+        holder_id = application.assigned_to_id if application else None
+        if holder_id == staff_id:
+            return
+        raise AlreadyClaimed(session.get(StaffUser, holder_id) if holder_id else None)
+
+
+def release(
+    session: Session, municipality: str, application_id: int, staff_id: int, now: datetime
+) -> bool:
+    result = session.execute(
+        update(Application)
+        .where(
+            Application.id == application_id,
+            Application.municipality_code == municipality,
+            Application.assigned_to_id == staff_id,
+        )
+        .values(assigned_to_id=None, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    staff_id: int
+    municipality_code: str
+    action: str
+    request_id: str
+    application_id: int | None = None
+    detail: str | None = None
+    at: datetime | None = None
+
+
+def write_audit(engine: Engine, records: list[AuditRecord]) -> None:
+    """Write audit rows on a connection of their own, committed at once. The web layer calls
+    this after the request's own transaction has committed or rolled back, so a rollback
+    cannot take them along and, on SQLite, they never wait for the request's write lock."""
+    if not records:
+        return
+    with engine.begin() as conn:
+        conn.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "staff_id": r.staff_id, "municipality_code": r.municipality_code,
+                    "action": r.action, "request_id": r.request_id,
+                    "application_id": r.application_id, "detail": r.detail,
+                    "at": r.at or utcnow(),
+                }
+                for r in records
+            ],
+        )  # fmt: skip
+
+
+def audit_trail(session: Session, municipality: str, application_id: int) -> list[AuditEvent]:
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.application_id == application_id,
+                AuditEvent.municipality_code == municipality,
+            )
+            .order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )

@@ -1,0 +1,132 @@
+"""Staff login and sessions. No Flask: the web layer passes in the request's facts.
+
+One message for every refused login (unknown e-mail, wrong password, locked, inactive), so
+the answer tells an attacker nothing; the reason is logged for the municipality instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from portal import passwords
+from portal.db.models import LoginFailure, StaffSession, StaffUser
+
+MAX_FAILURES = 5
+LOCK_TIME = timedelta(minutes=15)
+ADDRESS_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ADDRESS = 20
+IDLE_TIMEOUT = timedelta(minutes=15)
+ABSOLUTE_TIMEOUT = timedelta(hours=8)
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verifying against a real hash even for unknown users keeps the answer time the same.
+    return passwords.hash_password("not-a-real-password-just-for-timing")
+
+
+class LoginRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # for the log, never for the page
+
+
+class TooManyAttempts(LoginRefused):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenedSession:
+    token: str
+    staff: StaffUser
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(
+    session: Session, email: str, password: str, address_digest: str, now: datetime
+) -> StaffUser:
+    recent = session.scalar(
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(
+            LoginFailure.address_digest == address_digest, LoginFailure.at > now - ADDRESS_WINDOW
+        )
+    )
+    if (recent or 0) >= MAX_FAILURES_PER_ADDRESS:
+        raise TooManyAttempts("too many failures from this address")
+    user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    if user is None:
+        passwords.verify(_dummy_hash(), password)
+        return _refuse(session, None, address_digest, now, "unknown e-mail")
+    if user.locked_until is not None and user.locked_until > now:
+        return _refuse(session, None, address_digest, now, "account locked")
+    if not passwords.verify(user.password_hash, password):
+        return _refuse(session, user, address_digest, now, "wrong password")
+    if not user.is_active:
+        return _refuse(session, None, address_digest, now, "account deactivated")
+    user.failed_logins = 0
+    user.locked_until = None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.rehash(password)
+    return user
+
+
+def _refuse(
+    session: Session, user: StaffUser | None, address_digest: str, now: datetime, reason: str
+) -> StaffUser:
+    session.add(LoginFailure(at=now, address_digest=address_digest))
+    if user is not None:
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until = now + LOCK_TIME
+            reason += "; account locked for 15 minutes"
+    session.flush()
+    raise LoginRefused(reason)
+
+
+def open_session(session: Session, staff: StaffUser, now: datetime) -> OpenedSession:
+    token = secrets.token_urlsafe(32)
+    session.add(StaffSession(id=digest(token), staff_id=staff.id, created_at=now,
+                             expires_at=now + ABSOLUTE_TIMEOUT))  # fmt: skip
+    session.flush()
+    return OpenedSession(token, staff)
+
+
+def current_staff(session: Session, token: str | None, now: datetime) -> StaffUser | None:
+    """The staff user of a live session: not revoked, not past 8 hours, user still active."""
+    if not token or len(token) > 100:
+        return None
+    row = session.get(StaffSession, digest(token))
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    staff = session.get(StaffUser, row.staff_id)
+    return staff if staff is not None and staff.is_active else None
+
+
+def revoke(session: Session, token: str | None, now: datetime) -> None:
+    if token:
+        session.execute(
+            update(StaffSession).where(StaffSession.id == digest(token)).values(revoked_at=now)
+        )
+
+
+def revoke_all(session: Session, staff_id: int, now: datetime) -> None:
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.staff_id == staff_id, StaffSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def forget_old_failures(session: Session, now: datetime) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.at < now - ADDRESS_WINDOW))

@@ -1,0 +1,54 @@
+"""Staff pages in Chromium: a caseworker logs in, sees the queue, opens and takes a case
+submitted through the browser; axe reports nothing on any of the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from portal.db.models import StaffRole
+from tests.browser.conftest import VIEWPORTS, axe_violations, screenshot
+from tests.browser.test_journey import fill_step
+from tests.web.journey import ANSWERS
+from tests.web.staff import PASSWORD, make_staff
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_a_caseworker_takes_a_case_submitted_in_the_browser(
+    browser: Any, live_server: str, live_app: Any, axe_source: str, viewport: str
+) -> None:
+    email = f"browser-{viewport}@vejen.dk"
+    make_staff(live_app, "575", email, StaffRole.CASEWORKER)
+    citizen = browser.new_context()
+    page = citizen.new_page()
+    page.goto(f"{live_server}/ansoeg")
+    path = page.url.split(live_server, 1)[1]
+    while path in ANSWERS:
+        fill_step(page, ANSWERS[path])
+        page.locator('button[type="submit"]').first.click()
+        path = page.url.split(live_server, 1)[1]
+    page.locator("#confirm").check()
+    page.locator('form button[type="submit"]').click()
+    reference = page.locator("table td").first.inner_text()
+    citizen.close()
+
+    context = browser.new_context(viewport=VIEWPORTS[viewport])
+    staff = context.new_page()
+    staff.goto(f"{live_server}/sagsbehandler/")
+    assert axe_violations(staff, axe_source) == []
+    screenshot(staff, f"staff-{viewport}-login")
+    staff.fill("#email", email)
+    staff.fill("#password", PASSWORD)
+    staff.locator('form button[type="submit"]').click()
+    assert staff.url.endswith("/sagsbehandler/")
+    assert axe_violations(staff, axe_source) == []
+    screenshot(staff, f"staff-{viewport}-queue")
+    staff.get_by_role("link", name=reference).click()
+    assert "010190-xxxx" in staff.content()
+    assert axe_violations(staff, axe_source) == []
+    screenshot(staff, f"staff-{viewport}-case")
+    staff.get_by_role("button", name="Tag sagen").click()
+    assert email in staff.content()
+    screenshot(staff, f"staff-{viewport}-case-taken")
+    context.close()

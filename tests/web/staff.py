@@ -1,0 +1,48 @@
+"""Staff accounts and logins for the web tests."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal import passwords
+from portal.db.models import StaffRole, StaffUser
+from portal.web.db import database
+
+PASSWORD = "en lang og sikker adgangskode"
+
+
+def make_staff(
+    app: Flask, municipality: str, email: str, role: StaffRole = StaffRole.CASEWORKER
+) -> int:
+    with database(app).transaction() as session:
+        user = StaffUser(
+            email=email, municipality_code=municipality, role=role,
+            password_hash=passwords.hash_password(PASSWORD),
+        )  # fmt: skip
+        session.add(user)
+        session.flush()
+        return user.id
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    html = client.get("/sagsbehandler/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+    return client.post(
+        "/sagsbehandler/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+
+
+def staff_client(app: Flask, municipality: str, email: str) -> FlaskClient:
+    make_staff(app, municipality, email)
+    client = app.test_client()
+    response = login(client, email)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return client
+
+
+def csrf_from(client: FlaskClient, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]

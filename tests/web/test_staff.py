@@ -1,0 +1,245 @@
+"""The staff side: login and sessions, tenant isolation, the queue, claiming, audit."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from portal import casework
+from portal.db.models import Application, AuditEvent, StaffSession, StaffUser, utcnow
+from portal.web.db import database
+from tests.web.journey import answer_until, submit
+from tests.web.staff import csrf_from, login, make_staff, staff_client
+
+
+def submitted(app: Flask, municipality: str = "575", cpr: str = "010190-1234") -> Application:
+    client = app.test_client()
+    answer_until(client, **{"/ansoeg/kommune": {"municipality": municipality},
+                            "/ansoeg/navn-og-cpr": {"full_name": "Karen Hansen", "cpr": cpr}})  # fmt: skip
+    submit(client)
+    with database(app).transaction() as session:
+        return session.scalars(select(Application).order_by(Application.id.desc())).first()  # type: ignore[return-value]
+
+
+def audit_rows(app: Flask) -> list[AuditEvent]:
+    with database(app).transaction() as session:
+        return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+# Login and sessions ---------------------------------------------------------------------
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client: FlaskClient) -> None:
+    response = client.get("/sagsbehandler/")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/sagsbehandler/login")
+
+
+def test_unknown_user_and_wrong_password_get_the_same_answer(
+    app: Flask, client: FlaskClient
+) -> None:
+    make_staff(app, "575", "ida@vejen.dk")
+    unknown = login(client, "nobody@vejen.dk").get_data(as_text=True)
+    wrong = login(client, "ida@vejen.dk", "forkert adgangskode").get_data(as_text=True)
+    marker = "Du blev ikke logget ind"
+    assert marker in unknown and marker in wrong
+    strip = lambda html: html.split('name="csrf_token"')[0]  # noqa: E731
+    assert strip(unknown) == strip(wrong)
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(app: Flask) -> None:
+    make_staff(app, "575", "ida@vejen.dk")
+    client = app.test_client()
+    for _ in range(5):
+        login(client, "ida@vejen.dk", "forkert adgangskode")
+    response = login(client, "ida@vejen.dk")
+    assert response.status_code == 200 and "Du blev ikke logget ind" in response.get_data(
+        as_text=True
+    )
+    with database(app).transaction() as session:
+        session.execute(update(StaffUser).values(locked_until=utcnow() - timedelta(seconds=1)))
+    assert login(client, "ida@vejen.dk").status_code == 303
+
+
+def test_many_failures_from_one_address_are_throttled(app: Flask) -> None:
+    client = app.test_client()
+    statuses = [login(client, f"x{i}@vejen.dk", "forkert").status_code for i in range(21)]
+    assert statuses[-1] == 429 and 429 not in statuses[:20]
+
+
+def test_the_session_token_changes_at_every_login(app: Flask) -> None:
+    make_staff(app, "575", "ida@vejen.dk")
+    first, second = app.test_client(), app.test_client()
+    login(first, "ida@vejen.dk")
+    login(second, "ida@vejen.dk")
+    a, b = (
+        first.get_cookie("portal_staff", path="/sagsbehandler"),
+        second.get_cookie("portal_staff", path="/sagsbehandler"),
+    )
+    assert a and b and a.value != b.value
+    assert a.http_only and a.same_site == "Strict"
+
+
+def test_a_cookie_replayed_after_logout_is_refused(app: Flask) -> None:
+    client = staff_client(app, "575", "ida@vejen.dk")
+    cookie = client.get_cookie("portal_staff", path="/sagsbehandler")
+    assert cookie is not None
+    client.post("/sagsbehandler/logout", data={"csrf_token": csrf_from(client, "/sagsbehandler/")})
+    thief = app.test_client()
+    login(thief, "ida@vejen.dk")  # a session of its own, so only the stolen cookie differs
+    thief.set_cookie("portal_staff", cookie.value, path="/sagsbehandler")
+    assert thief.get("/sagsbehandler/").status_code == 303
+
+
+def test_deactivation_takes_effect_on_the_next_request(app: Flask) -> None:
+    client = staff_client(app, "575", "ida@vejen.dk")
+    assert client.get("/sagsbehandler/").status_code == 200
+    with database(app).transaction() as session:
+        session.execute(update(StaffUser).values(is_active=False))
+    assert client.get("/sagsbehandler/").status_code == 303
+
+
+def test_fifteen_idle_minutes_end_the_session(app: Flask) -> None:
+    client = staff_client(app, "575", "ida@vejen.dk")
+    with client.session_transaction() as session:
+        session["staff_seen"] -= 15 * 60 + 1
+    assert client.get("/sagsbehandler/").status_code == 303
+
+
+def test_eight_hours_end_the_session_however_active(app: Flask) -> None:
+    client = staff_client(app, "575", "ida@vejen.dk")
+    with database(app).transaction() as session:
+        session.execute(update(StaffSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert client.get("/sagsbehandler/").status_code == 303
+
+
+# Tenant isolation -------------------------------------------------------------------------
+
+
+def application_routes(app: Flask) -> list[tuple[str, str]]:
+    """Every staff route that takes an application, straight from the URL map."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("staff.") and "application_id" in rule.arguments:
+            for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+                found.append((method, rule.rule))
+    return found
+
+
+def test_staff_of_another_municipality_get_404_and_change_nothing(app: Flask) -> None:
+    application = submitted(app, "575")
+    outsider = staff_client(app, "265", "ole@roskilde.dk")
+    routes = application_routes(app)
+    assert len(routes) >= 4
+    token = csrf_from(outsider, "/sagsbehandler/")
+    for method, rule in routes:
+        path = rule.replace("<int:application_id>", str(application.id))
+        response = outsider.open(path, method=method, data={"csrf_token": token})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404, (method, path)
+        assert "Karen" not in html and application.reference not in html
+    with database(app).transaction() as session:
+        after = session.get(Application, application.id)
+        assert after is not None and after.assigned_to_id is None
+    assert [r for r in audit_rows(app) if r.application_id == application.id] == []
+
+
+def test_the_queue_and_search_show_only_the_own_municipality(app: Flask) -> None:
+    vejen = submitted(app, "575", "010190-1234")
+    roskilde = submitted(app, "265", "010190-2345")
+    client = staff_client(app, "575", "ida@vejen.dk")
+    html = client.get("/sagsbehandler/").get_data(as_text=True)
+    assert vejen.reference in html and roskilde.reference not in html
+    token = csrf_from(client, "/sagsbehandler/")
+    found = client.post("/sagsbehandler/soeg", data={"query": "010190-2345", "csrf_token": token})
+    assert roskilde.reference not in found.get_data(as_text=True)
+    found = client.post("/sagsbehandler/soeg", data={"query": "010190-1234", "csrf_token": token})
+    assert vejen.reference in found.get_data(as_text=True)
+
+
+# The case, claiming and audit -------------------------------------------------------------
+
+
+def test_the_case_view_masks_the_cpr_number_and_a_reveal_is_logged(app: Flask) -> None:
+    application = submitted(app)
+    client = staff_client(app, "575", "ida@vejen.dk")
+    html = client.get(f"/sagsbehandler/sag/{application.id}").get_data(as_text=True)
+    assert "010190-xxxx" in html and "010190-1234" not in html
+    assert "Karen Hansen" in html and "Kilde:" in html
+    token = csrf_from(client, f"/sagsbehandler/sag/{application.id}")
+    revealed = client.post(
+        f"/sagsbehandler/sag/{application.id}/vis-cpr", data={"csrf_token": token}
+    )
+    assert "010190-1234" in revealed.get_data(as_text=True)
+    actions = [r.action for r in audit_rows(app) if r.application_id == application.id]
+    assert actions == ["view", "view", "reveal_cpr"]
+
+
+def test_every_list_and_search_is_logged_with_the_cpr_masked(app: Flask) -> None:
+    client = staff_client(app, "575", "ida@vejen.dk")
+    client.get("/sagsbehandler/")
+    token = csrf_from(client, "/sagsbehandler/")
+    client.post("/sagsbehandler/soeg", data={"query": "010190-1234", "csrf_token": token})
+    rows = audit_rows(app)
+    assert [r.action for r in rows] == ["list", "list", "search"]
+    assert rows[-1].detail == "cpr:010190-xxxx"
+    assert all("1234" not in (r.detail or "") for r in rows)
+
+
+def test_a_claim_is_told_who_already_has_the_case(app: Flask) -> None:
+    application = submitted(app)
+    first = staff_client(app, "575", "ida@vejen.dk")
+    second = staff_client(app, "575", "bo@vejen.dk")
+    path = f"/sagsbehandler/sag/{application.id}"
+    assert first.post(path + "/tag", data={"csrf_token": csrf_from(first, path)}).status_code == 303
+    response = second.post(path + "/tag", data={"csrf_token": csrf_from(second, path)})
+    assert response.status_code == 409
+    assert "ida@vejen.dk har allerede taget sagen." in response.get_data(as_text=True)
+
+
+def test_ten_simultaneous_claims_have_exactly_one_winner(app: Flask) -> None:
+    application = submitted(app)
+    ids = [make_staff(app, "575", f"cw{i}@vejen.dk") for i in range(10)]
+    winners: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(staff_id: int) -> None:
+        try:
+            with database(app).transaction() as session:
+                casework.claim(session, "575", application.id, staff_id, utcnow())
+            winners.append(staff_id)
+        except casework.AlreadyClaimed:
+            pass
+        except BaseException as err:  # collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(winners) == 1
+    with database(app).transaction() as session:
+        assert session.get(Application, application.id).assigned_to_id == winners[0]  # type: ignore[union-attr]
+
+
+def test_audit_rows_survive_a_rolled_back_action(app: Flask) -> None:
+    application = submitted(app)
+    first = staff_client(app, "575", "ida@vejen.dk")
+    second = staff_client(app, "575", "bo@vejen.dk")
+    path = f"/sagsbehandler/sag/{application.id}"
+    first.post(path + "/tag", data={"csrf_token": csrf_from(first, path)})
+    second.post(path + "/tag", data={"csrf_token": csrf_from(second, path)})  # 409: rolled back
+    assert "claim_refused" in [r.action for r in audit_rows(app)]
+
+
+@pytest.mark.parametrize("path", ["/sagsbehandler/", "/sagsbehandler/sag/1"])
+def test_a_citizen_with_a_draft_gets_no_staff_page(client: FlaskClient, path: str) -> None:
+    answer_until(client, stop="/ansoeg/dage")
+    assert client.get(path).status_code == 303
