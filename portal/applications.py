@@ -8,7 +8,7 @@ the view turns into a message.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -170,3 +170,85 @@ def withdraw(session: Session, application: Application, by_representative: bool
                             actor=actor))  # fmt: skip
     session.add(OutboxMessage(application_id=application.id, topic="application.withdrawn"))
     session.flush()
+
+
+class NotAssigned(ApplicationError):
+    """Only the caseworker who has taken the case may act on it."""
+
+
+class WrongStatus(ApplicationError):
+    """The action does not fit the application's status (e.g. deciding a withdrawn case)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    granted: bool
+    decided_on: str  # ISO date of the decision
+    reasons: str = ""
+    offer: str = ""
+    days_per_week: int | None = None
+    day_length: str = ""
+    transport: bool | None = None
+
+
+def _staff_event(
+    session: Session, cipher: DataCipher, application: Application, staff_id: int,
+    status: Status, note: dict[str, Any] | None,
+) -> None:  # fmt: skip
+    now = utcnow()
+    application.status = status
+    application.updated_at = now
+    session.add(StatusEvent(
+        application_id=application.id, status=status, at=now, actor="staff", staff_id=staff_id,
+        message_enc=cipher.encrypt(note) if note else None,
+    ))  # fmt: skip
+    session.add(OutboxMessage(application_id=application.id, topic=f"application.{status.value}"))
+    session.flush()
+
+
+def _check(application: Application, staff_id: int, allowed: frozenset[Status]) -> None:
+    if application.assigned_to_id != staff_id:
+        raise NotAssigned(application.reference)
+    if application.status not in allowed:
+        raise WrongStatus(application.status.value)
+
+
+def start_work(
+    session: Session, cipher: DataCipher, application: Application, staff_id: int
+) -> None:
+    """Taking a received case puts it under way; the citizen's status page says so."""
+    if application.status is Status.RECEIVED and application.assigned_to_id == staff_id:
+        _staff_event(session, cipher, application, staff_id, Status.IN_PROGRESS, None)
+
+
+def request_information(
+    session: Session, cipher: DataCipher, application: Application, staff_id: int, message: str
+) -> None:
+    _check(application, staff_id, OPEN_STATUSES)
+    _staff_event(session, cipher, application, staff_id, Status.AWAITING_CITIZEN, {"text": message})
+
+
+def decide(
+    session: Session,
+    cipher: DataCipher,
+    application: Application,
+    staff_id: int,
+    decision: Decision,
+) -> None:
+    _check(application, staff_id, OPEN_STATUSES)
+    status = Status.GRANTED if decision.granted else Status.REFUSED
+    _staff_event(session, cipher, application, staff_id, status, {"decision": asdict(decision)})
+
+
+def reopen(
+    session: Session, cipher: DataCipher, application: Application, staff_id: int, reason: str
+) -> None:
+    _check(application, staff_id, frozenset({Status.GRANTED, Status.REFUSED, Status.WITHDRAWN}))
+    _staff_event(
+        session,
+        cipher,
+        application,
+        staff_id,
+        Status.IN_PROGRESS,
+        {"text": reason, "internal": True},
+    )

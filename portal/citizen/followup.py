@@ -148,19 +148,24 @@ def application_for(token: str) -> tuple[Application, bool]:
     return found
 
 
+def citizen_event(status: Status, at: Any, note: Any) -> dict[str, Any]:
+    """A status change as the citizen may see it: internal notes are left out."""
+    note = note if isinstance(note, dict) and not note.get("internal") else {}
+    return {
+        "status": status,
+        "at": at,
+        "message": note.get("text"),
+        "decision": note.get("decision"),
+    }
+
+
 @bp.get("/status/<token>")
 @access("public")
 def status(token: str) -> str:
     application, by_representative = application_for(token)
     cipher = drafts_in_session.cipher()
-    events = [
-        {
-            "status": e.status,
-            "at": e.at,
-            "message": cipher.decrypt(e.message_enc) if e.message_enc else None,
-        }
-        for e in applications.history(db.session(), application)
-    ]
+    events = [citizen_event(e.status, e.at, cipher.decrypt(e.message_enc) if e.message_enc else None)
+              for e in applications.history(db.session(), application)]  # fmt: skip
     standard = drafts_in_session.standards().get(application.municipality_code)
     # Who handles the case; the standards give no phone numbers, so none is shown.
     contact = standard.next_steps.unit.to_dict(by_representative) if standard else None

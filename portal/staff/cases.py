@@ -4,7 +4,7 @@ municipality; another municipality's application answers 404."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, url_for
@@ -40,6 +40,10 @@ class SearchForm(FlaskForm):
 
 def staff() -> StaffUser:
     return g.staff  # type: ignore[no-any-return]
+
+
+def cipher() -> Any:
+    return current_app.extensions["portal.cipher"]
 
 
 def deadline(application: Application) -> datetime | None:
@@ -140,6 +144,16 @@ def own_application(application_id: int) -> Application:
     return application
 
 
+def actions_forms() -> dict[str, FlaskForm]:
+    from portal.staff.actions import DecisionForm, ReopenForm, RequestInformationForm
+
+    return {
+        "RequestInformationForm": RequestInformationForm(formdata=None),
+        "DecisionForm": DecisionForm(formdata=None, data={"decided_on": date.today()}),
+        "ReopenForm": ReopenForm(formdata=None),
+    }
+
+
 def choice_label(step: str, field: str, value: Any) -> str:
     """A stored choice (e.g. "power_of_attorney") as the words the citizen picked."""
     for choice in FORMS[step].options.get(field, ()):
@@ -181,6 +195,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "status_text": STATUS_TEXT,
         "action_form": FlaskForm(),
         "form": None,
+        **actions_forms(),
     }
 
 
@@ -212,6 +227,8 @@ def claim(application_id: int) -> ResponseReturnValue:
         casework.claim(
             db.session(), staff().municipality_code, application.id, staff().id, utcnow()
         )
+        db.session().refresh(application)  # the UPDATE bypassed the ORM's copy
+        applications.start_work(db.session(), cipher(), application, staff().id)
     except casework.AlreadyClaimed as err:
         audit("claim_refused", application.id)
         context = case_context(application)

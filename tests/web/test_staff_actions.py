@@ -1,0 +1,100 @@
+"""A caseworker's actions reach the citizen's status page in plain words."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.journey import answer_until, status_links, submit
+from tests.web.staff import csrf_from, staff_client
+
+
+def citizen_with_application(app: Flask) -> tuple[FlaskClient, str, int]:
+    from sqlalchemy import select
+
+    from portal.db.models import Application
+    from portal.web.db import database
+
+    citizen = app.test_client()
+    answer_until(citizen)
+    submit(citizen)
+    link = status_links(citizen.get("/kvittering").get_data(as_text=True))[0]
+    with database(app).transaction() as session:
+        application_id = session.scalars(select(Application.id)).one()
+    return citizen, link, application_id
+
+
+def post(client: FlaskClient, application_id: int, action: str, data: dict) -> object:  # type: ignore[type-arg]
+    path = f"/sagsbehandler/sag/{application_id}"
+    return client.post(f"{path}/{action}", data={**data, "csrf_token": csrf_from(client, path)})
+
+
+def test_taking_a_case_shows_the_citizen_it_is_under_way(app: Flask) -> None:
+    citizen, link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    post(staff, application_id, "tag", {})
+    assert "Under behandling" in citizen.get(link).get_data(as_text=True)
+
+
+def test_a_request_for_information_appears_on_the_status_page_escaped(app: Flask) -> None:
+    citizen, link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    post(staff, application_id, "tag", {})
+    message = "Send os en lægeerklæring.\n<b>Tak</b>"
+    response = post(staff, application_id, "oplysninger", {"message": message})
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    html = citizen.get(link).get_data(as_text=True)
+    assert "Kommunen venter på svar" in html
+    assert "Send os en lægeerklæring." in html and "&lt;b&gt;Tak&lt;/b&gt;" in html
+
+
+def test_a_decision_appears_on_the_status_page(app: Flask) -> None:
+    citizen, link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    post(staff, application_id, "tag", {})
+    decision = {
+        "outcome": "granted", "decided_on-day": "1", "decided_on-month": "12",
+        "decided_on-year": "2026", "offer": "Kærhøj", "days": "3", "day_length": "full",
+        "transport": "yes",
+    }  # fmt: skip
+    assert post(staff, application_id, "afgoerelse", decision).status_code == 303  # type: ignore[attr-defined]
+    html = citizen.get(link).get_data(as_text=True)
+    assert "Bevilget" in html and "Kærhøj" in html and "Kommunen betaler kørsel." in html
+    assert "Træk ansøgningen tilbage" not in html
+
+
+def test_a_refusal_needs_its_reasons(app: Flask) -> None:
+    _citizen, _link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    post(staff, application_id, "tag", {})
+    response = post(staff, application_id, "afgoerelse", {
+        "outcome": "refused", "decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2026",
+    })  # fmt: skip
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Skriv begrundelsen for afslaget." in html
+
+
+def test_only_the_caseworker_who_has_the_case_can_decide(app: Flask) -> None:
+    citizen, link, application_id = citizen_with_application(app)
+    staff_client(app, "575", "ida@vejen.dk")
+    other = staff_client(app, "575", "bo@vejen.dk")
+    response = post(other, application_id, "oplysninger", {"message": "Hej"})
+    assert response.status_code == 409  # type: ignore[attr-defined]
+    assert "Tag sagen først" in response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Modtaget" in citizen.get(link).get_data(as_text=True)
+
+
+def test_a_decided_case_can_be_reopened_with_a_reason_the_citizen_does_not_see(app: Flask) -> None:
+    citizen, link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    post(staff, application_id, "tag", {})
+    post(staff, application_id, "afgoerelse", {
+        "outcome": "refused", "decided_on-day": "1", "decided_on-month": "12",
+        "decided_on-year": "2026", "reasons": "Behovet dækkes af et værested.",
+    })  # fmt: skip
+    assert (
+        post(staff, application_id, "genaabn", {"reason": "Intern fejl i vurderingen"}).status_code
+        == 303
+    )  # type: ignore[attr-defined]
+    html = citizen.get(link).get_data(as_text=True)
+    assert "Under behandling" in html and "Intern fejl" not in html
