@@ -15,6 +15,9 @@ help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 
 run: install assets translations-compile migrate ## Install what is missing and serve the portal on http://$(HOST):$(PORT)
+	@# Development only (the command refuses in production): one caseworker per municipality,
+	@# whose login is printed the first time and never again.
+	$(BIN)/portal demo-data
 	$(BIN)/portal run --host $(HOST) --port $(PORT)
 
 test: install-test assets translations-compile ## Install the test tools and run lint, types and the whole suite
