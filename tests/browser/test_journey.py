@@ -39,6 +39,19 @@ def fill_step(page: Page, values: dict[str, Any]) -> None:
             field.fill(str(item))
 
 
+def apply_in_browser(page: Page, live_server: str) -> str:
+    """Answer every question with the standard answers and send; returns the reference."""
+    page.goto(f"{live_server}/ansoeg")
+    path = page.url.split(live_server, 1)[1]
+    while path in ANSWERS:
+        fill_step(page, ANSWERS[path])
+        page.locator('button[type="submit"]').first.click()
+        path = page.url.split(live_server, 1)[1]
+    page.locator("#confirm").check()
+    page.locator('form button[type="submit"]').click()
+    return re.search(r"AS-\d{4}-\d{6}", page.content()).group(0)  # type: ignore[union-attr]
+
+
 def check_page(page: Page, axe: str, name: str, js: bool = True) -> None:
     # With JavaScript off nothing can run in the page, axe included; the server sends the
     # same HTML either way, and the runs with JavaScript on check it.
@@ -105,15 +118,7 @@ def test_the_receipt_pdf_opens_and_holds_the_reference(browser: Any, live_server
 
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{live_server}/ansoeg")
-    path = page.url.split(live_server, 1)[1]
-    while path in ANSWERS:
-        fill_step(page, ANSWERS[path])
-        page.locator('button[type="submit"]').first.click()
-        path = page.url.split(live_server, 1)[1]
-    page.locator("#confirm").check()
-    page.locator('form button[type="submit"]').click()
-    reference = re.search(r"AS-\d{4}-\d{6}", page.content()).group(0)  # type: ignore[union-attr]
+    reference = apply_in_browser(page, live_server)
     response = context.request.get(f"{live_server}/kvittering.pdf")
     assert response.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)

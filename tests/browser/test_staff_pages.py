@@ -9,8 +9,7 @@ import pytest
 
 from portal.db.models import StaffRole
 from tests.browser.conftest import VIEWPORTS, axe_violations, screenshot
-from tests.browser.test_journey import fill_step
-from tests.web.journey import ANSWERS
+from tests.browser.test_journey import apply_in_browser
 from tests.web.staff import PASSWORD, make_staff
 
 
@@ -22,15 +21,7 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     make_staff(live_app, "575", email, StaffRole.CASEWORKER)
     citizen = browser.new_context()
     page = citizen.new_page()
-    page.goto(f"{live_server}/ansoeg")
-    path = page.url.split(live_server, 1)[1]
-    while path in ANSWERS:
-        fill_step(page, ANSWERS[path])
-        page.locator('button[type="submit"]').first.click()
-        path = page.url.split(live_server, 1)[1]
-    page.locator("#confirm").check()
-    page.locator('form button[type="submit"]').click()
-    reference = page.locator("table td").first.inner_text()
+    reference = apply_in_browser(page, live_server)
     citizen.close()
 
     context = browser.new_context(viewport=VIEWPORTS[viewport])
