@@ -127,6 +127,19 @@ def staff_required(view: F) -> F:
     return cast(F, wrapper)
 
 
+@bp.post("/logout-alle-steder")
+@access("staff")
+@staff_required
+@db.transactional
+def logout_everywhere() -> Response:
+    """Ends every session of this caseworker, on every device (e.g. a lost laptop)."""
+    staff_auth.revoke_all(db.session(), g.staff.id, utcnow())
+    session.clear()
+    response = make_response(redirect(url_for("staff.login"), 303))
+    response.delete_cookie(COOKIE, path="/sagsbehandler")
+    return response
+
+
 def audit(action: str, application_id: int | None = None, detail: str | None = None) -> None:
     """Note a staff action; written in its own transaction when the request ends."""
     staff: StaffUser = g.staff

@@ -243,3 +243,16 @@ def test_audit_rows_survive_a_rolled_back_action(app: Flask) -> None:
 def test_a_citizen_with_a_draft_gets_no_staff_page(client: FlaskClient, path: str) -> None:
     answer_until(client, stop="/ansoeg/dage")
     assert client.get(path).status_code == 303
+
+
+def test_logging_out_everywhere_ends_the_other_devices_sessions(app: Flask) -> None:
+    laptop = staff_client(app, "575", "ida@vejen.dk")
+    phone = app.test_client()
+    login(phone, "ida@vejen.dk")
+    assert phone.get("/sagsbehandler/").status_code == 200
+    laptop.post(
+        "/sagsbehandler/logout-alle-steder",
+        data={"csrf_token": csrf_from(laptop, "/sagsbehandler/")},
+    )
+    assert phone.get("/sagsbehandler/").status_code == 303
+    assert laptop.get("/sagsbehandler/").status_code == 303
