@@ -256,3 +256,26 @@ def test_logging_out_everywhere_ends_the_other_devices_sessions(app: Flask) -> N
     )
     assert phone.get("/sagsbehandler/").status_code == 303
     assert laptop.get("/sagsbehandler/").status_code == 303
+
+
+def test_exports_hold_the_case_and_are_logged(app: Flask) -> None:
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    application = submitted(app)
+    client = staff_client(app, "575", "ida@vejen.dk")
+    exported = client.get(f"/sagsbehandler/sag/{application.id}/eksport.json")
+    assert exported.headers["Content-Disposition"].startswith("attachment")
+    document = json.loads(exported.get_data(as_text=True))
+    assert document["schema"] == "portal.application.export" and document["version"] == 1
+    assert document["reference"] == application.reference
+    assert document["person"]["identity"]["cpr"] == "010190-1234"
+    assert document["guidance"]["municipality"]["code"] == "575"
+    assert document["history"][0]["status"] == "received"
+    pdf = client.get(f"/sagsbehandler/sag/{application.id}/sag.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert application.reference in text and "Karen Hansen" in text
+    actions = [r.action for r in audit_rows(app) if r.application_id == application.id]
+    assert actions == ["export_json", "export_pdf"]

@@ -1,0 +1,71 @@
+"""The case for the municipality's own files: a PDF for journalisering and JSON for systems.
+Every export is logged. The JSON schema is documented in docs/export-schema.md."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app, render_template
+
+from portal import applications
+from portal.db.models import Application
+from portal.staff.auth import audit, bp, staff_required
+from portal.staff.cases import case_context, own_application
+from portal.web import db
+from portal.web.access import access
+
+EXPORT_VERSION = 1
+
+
+def export_document(application: Application) -> dict[str, Any]:
+    cipher = current_app.extensions["portal.cipher"]
+    return {
+        "schema": "portal.application.export",
+        "version": EXPORT_VERSION,
+        "reference": application.reference,
+        "municipality_code": application.municipality_code,
+        "channel": application.channel.value,
+        "status": application.status.value,
+        "received_at": application.received_at.isoformat(),
+        "standard_version": application.standard_version,
+        "person": cipher.decrypt(application.person_enc),
+        "answers": cipher.decrypt(application.answers_enc),
+        "guidance": cipher.decrypt(application.guidance_enc),
+        "history": [
+            {
+                "status": event.status.value,
+                "at": event.at.isoformat(),
+                "actor": event.actor,
+                "note": cipher.decrypt(event.message_enc) if event.message_enc else None,
+            }
+            for event in applications.history(db.session(), application)
+        ],
+    }
+
+
+def attachment(body: bytes, mimetype: str, name: str) -> Response:
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+@bp.get("/sag/<int:application_id>/eksport.json")
+@access("staff")
+@staff_required
+def export_json(application_id: int) -> Response:
+    application = own_application(application_id)
+    audit("export_json", application.id)
+    body = json.dumps(export_document(application), ensure_ascii=False, indent=2).encode()
+    return attachment(body, "application/json", f"{application.reference}.json")
+
+
+@bp.get("/sag/<int:application_id>/sag.pdf")
+@access("staff")
+@staff_required
+def export_pdf(application_id: int) -> Response:
+    from portal.receipts import render_pdf  # WeasyPrint is heavy; load it only when asked
+
+    application = own_application(application_id)
+    audit("export_pdf", application.id)
+    html = render_template("staff/case_pdf.html", **case_context(application, reveal=True))
+    return attachment(render_pdf(html), "application/pdf", f"{application.reference}.pdf")
