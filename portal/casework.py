@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from portal.db.models import Application, AuditEvent, StaffUser, Status, utcnow
+from portal.db.models import Application, AuditEvent, CaseNote, StaffUser, Status, utcnow
 
 PAGE_SIZE = 50
 
@@ -154,5 +155,47 @@ def audit_trail(session: Session, municipality: str, application_id: int) -> lis
                 AuditEvent.municipality_code == municipality,
             )
             .order_by(AuditEvent.at, AuditEvent.id)
+        )
+    )
+
+
+def claim_next(session: Session, municipality: str, staff_id: int, now: datetime) -> int | None:
+    """Take the oldest received case nobody has; if another caseworker takes it first, the
+    next one. None when the queue has nothing free."""
+    for _ in range(10):
+        candidate = session.scalar(
+            select(Application.id)
+            .where(
+                Application.municipality_code == municipality,
+                Application.assigned_to_id.is_(None),
+                Application.status == Status.RECEIVED,
+            )
+            .order_by(Application.received_at, Application.id)
+            .limit(1)
+        )
+        if candidate is None:
+            return None
+        try:
+            claim(session, municipality, candidate, staff_id, now)
+        except AlreadyClaimed:
+            continue
+        return candidate
+    return None
+
+
+def add_note(
+    session: Session, cipher: Any, application: Application, staff_id: int, text: str, now: datetime
+) -> None:
+    session.add(CaseNote(application_id=application.id, staff_id=staff_id, at=now,
+                         text_enc=cipher.encrypt(text)))  # fmt: skip
+    session.flush()
+
+
+def notes(session: Session, application: Application) -> list[CaseNote]:
+    return list(
+        session.scalars(
+            select(CaseNote)
+            .where(CaseNote.application_id == application.id)
+            .order_by(CaseNote.at, CaseNote.id)
         )
     )

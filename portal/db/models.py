@@ -202,3 +202,17 @@ class AuditEvent(Base):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
     request_id: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class CaseNote(Base):
+    """A caseworker's internal note. Never shown to the citizen; encrypted like the rest."""
+
+    __tablename__ = "case_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), index=True
+    )
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    text_enc: Mapped[str] = mapped_column(Text)

@@ -12,8 +12,9 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from portal import applications
+from portal import applications, casework
 from portal.citizen.forms.base import no_control_characters
+from portal.db.models import utcnow
 from portal.staff.auth import audit, bp, staff_required
 from portal.staff.cases import case_context, cipher, own_application, staff
 from portal.web import db
@@ -156,3 +157,38 @@ def reopen(application_id: int) -> ResponseReturnValue:
     form = ReopenForm()
     return act(application_id, form, "reopen", lambda a: applications.reopen(
         db.session(), cipher(), a, staff().id, form.reason.data or ""))  # fmt: skip
+
+
+class NoteForm(FlaskForm):
+    text = long_text(_l("Intern note"), InputRequired(_l("Skriv noten.")))
+
+
+@bp.post("/sag/<int:application_id>/note")
+@access("staff")
+@staff_required
+@db.transactional
+def add_note(application_id: int) -> ResponseReturnValue:
+    """Any caseworker of the municipality may note something; the citizen never sees it."""
+    application = own_application(application_id)
+    form = NoteForm()
+    if not form.validate():
+        return refuse(application_id, form)
+    casework.add_note(
+        db.session(), cipher(), application, staff().id, form.text.data or "", utcnow()
+    )
+    audit("note", application.id)
+    return redirect(url_for("staff.case", application_id=application.id), 303)
+
+
+@bp.post("/tag-naeste")
+@access("staff")
+@staff_required
+@db.transactional
+def claim_next() -> ResponseReturnValue:
+    found = casework.claim_next(db.session(), staff().municipality_code, staff().id, utcnow())
+    if found is None:
+        return redirect(url_for("staff.queue", besked="ingen-ledige"), 303)
+    application = own_application(found)
+    applications.start_work(db.session(), cipher(), application, staff().id)
+    audit("claim", found)
+    return redirect(url_for("staff.case", application_id=found), 303)

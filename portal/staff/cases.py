@@ -104,6 +104,7 @@ def queue() -> str:
     return render_template(
         "staff/queue.html", rows=queue_rows(found, utcnow()), status_text=STATUS_TEXT,
         statuses=list(Status), current_status=where.status, who=who, form=None,
+        nothing_free=request.args.get("besked") == "ingen-ledige",
         search=SearchForm(),
         next_cursor=f"{last.received_at.isoformat()}_{last.id}" if last else None,
     )  # fmt: skip
@@ -145,9 +146,10 @@ def own_application(application_id: int) -> Application:
 
 
 def actions_forms() -> dict[str, FlaskForm]:
-    from portal.staff.actions import DecisionForm, ReopenForm, RequestInformationForm
+    from portal.staff.actions import DecisionForm, NoteForm, ReopenForm, RequestInformationForm
 
     return {
+        "NoteForm": NoteForm(formdata=None),
         "RequestInformationForm": RequestInformationForm(formdata=None),
         "DecisionForm": DecisionForm(formdata=None, data={"decided_on": date.today()}),
         "ReopenForm": ReopenForm(formdata=None),
@@ -186,6 +188,14 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "events": applications.history(db.session(), application),
         "trail": casework.audit_trail(db.session(), application.municipality_code, application.id),
         "holder": holder,
+        "notes": [
+            {
+                "at": n.at,
+                "staff": db.session().get(StaffUser, n.staff_id),
+                "text": cipher.decrypt(n.text_enc),
+            }
+            for n in casework.notes(db.session(), application)
+        ],
         "relation": choice_label(
             "relation", "relation", person.get("relation", {}).get("relation")
         ),

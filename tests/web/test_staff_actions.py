@@ -98,3 +98,34 @@ def test_a_decided_case_can_be_reopened_with_a_reason_the_citizen_does_not_see(a
     )  # type: ignore[attr-defined]
     html = citizen.get(link).get_data(as_text=True)
     assert "Under behandling" in html and "Intern fejl" not in html
+
+
+def test_claim_next_takes_the_oldest_free_case_and_then_says_there_is_none(app: Flask) -> None:
+    _citizen, _link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    token = csrf_from(staff, "/sagsbehandler/")
+    response = staff.post("/sagsbehandler/tag-naeste", data={"csrf_token": token})
+    assert response.headers["Location"] == f"/sagsbehandler/sag/{application_id}"  # type: ignore[attr-defined]
+    again = staff.post("/sagsbehandler/tag-naeste", data={"csrf_token": token})
+    assert "besked=ingen-ledige" in again.headers["Location"]  # type: ignore[attr-defined]
+    assert "Ingen ledige sager" in staff.get(again.headers["Location"]).get_data(as_text=True)  # type: ignore[attr-defined]
+
+
+def test_internal_notes_are_kept_encrypted_and_never_reach_the_citizen(app: Flask) -> None:
+    from sqlalchemy import text
+
+    from portal.web.db import database
+
+    citizen, link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    assert (
+        post(staff, application_id, "note", {"text": "Ringede til borgeren i dag"}).status_code
+        == 303
+    )  # type: ignore[attr-defined]
+    assert "Ringede til borgeren i dag" in staff.get(
+        f"/sagsbehandler/sag/{application_id}"
+    ).get_data(as_text=True)
+    assert "Ringede" not in citizen.get(link).get_data(as_text=True)
+    with database(app).engine.connect() as conn:
+        stored = conn.execute(text("SELECT text_enc FROM case_note")).scalar_one()
+    assert "Ringede" not in stored
