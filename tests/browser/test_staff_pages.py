@@ -1,4 +1,4 @@
-"""Staff pages in Chromium: a caseworker logs in, sees the queue, opens and takes a case
+"""Staff pages in Chromium: a caseworker (here an admin) logs in, sees the queue, opens and takes a case
 submitted through the browser; axe reports nothing on any of the pages."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     browser: Any, live_server: str, live_app: Any, axe_source: str, viewport: str
 ) -> None:
     email = f"browser-{viewport}@vejen.dk"
-    make_staff(live_app, "575", email, StaffRole.CASEWORKER)
+    make_staff(live_app, "575", email, StaffRole.ADMIN)
     citizen = browser.new_context()
     page = citizen.new_page()
     reference = apply_in_browser(page, live_server)
@@ -42,4 +42,7 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     staff.get_by_role("button", name="Tag sagen").click()
     assert email in staff.content()
     screenshot(staff, f"staff-{viewport}-case-taken")
+    staff.get_by_role("link", name="Medarbejdere").click()
+    assert axe_violations(staff, axe_source) == []
+    screenshot(staff, f"staff-{viewport}-admin")
     context.close()

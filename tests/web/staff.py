@@ -35,8 +35,10 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD):  # type: i
     )
 
 
-def staff_client(app: Flask, municipality: str, email: str) -> FlaskClient:
-    make_staff(app, municipality, email)
+def staff_client(
+    app: Flask, municipality: str, email: str, role: StaffRole = StaffRole.CASEWORKER
+) -> FlaskClient:
+    make_staff(app, municipality, email, role)
     client = app.test_client()
     response = login(client, email)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]

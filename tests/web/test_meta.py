@@ -11,10 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from portal.citizen.steps import SLUGS
+from portal.db.models import StaffRole
 from portal.web.db import database
 from tests.web.helpers import parse, set_language
 from tests.web.journey import answer_until, status_links, submit
-from tests.web.staff import staff_client
+from tests.web.staff import make_staff, staff_client
 
 AUDIENCES = {"public", "citizen", "staff", "admin"}
 
@@ -29,12 +30,17 @@ def samples(app: Flask) -> dict[str, list[str]]:
     token = status_links(first.get("/kvittering").get_data(as_text=True))[0].rsplit("/", 1)[1]
     with database(app).transaction() as session:
         ids = [str(i) for i in session.scalars(text("SELECT id FROM application"))]
-    return {"slug": list(SLUGS.values()), "token": [token], "application_id": ids}
+    other = make_staff(app, "575", "colleague@vejen.dk")
+    return {
+        "slug": list(SLUGS.values()), "token": [token], "application_id": ids,
+        "staff_id": [str(other)], "action": ["laas-op"],
+    }  # fmt: skip
 
 
 @pytest.fixture
 def staff(app: Flask) -> FlaskClient:
-    return staff_client(app, "575", "meta@vejen.dk")
+    # An admin sees every staff page a caseworker sees, and the admin pages too.
+    return staff_client(app, "575", "meta@vejen.dk", StaffRole.ADMIN)
 
 
 def client_for(endpoint: str, citizen: FlaskClient, staff: FlaskClient) -> FlaskClient:

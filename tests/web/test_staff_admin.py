@@ -1,0 +1,116 @@
+"""An admin manages the caseworkers of their own municipality, and only an admin can."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from sqlalchemy import select, update
+
+from portal.db.models import StaffRole, StaffUser, utcnow
+from portal.web.db import database
+from tests.web.staff import csrf_from, login, make_staff, staff_client
+
+LIST = "/sagsbehandler/admin/medarbejdere"
+
+
+def shown_password(html: str) -> str:
+    found = re.search(r'<strong class="break-all">([^<]+)</strong>', html)
+    assert found, "no password shown"
+    return found.group(1)
+
+
+def user(app: Flask, email: str) -> StaffUser:
+    with database(app).transaction() as session:
+        return session.scalars(select(StaffUser).where(StaffUser.email == email)).one()
+
+
+def test_an_admin_creates_a_caseworker_whose_password_is_shown_once(app: Flask) -> None:
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    response = admin.post(LIST, data={"email": "Ny@Vejen.dk", "role": "caseworker",
+                                      "csrf_token": csrf_from(admin, LIST)})  # fmt: skip
+    password = shown_password(response.get_data(as_text=True))
+    assert password not in admin.get(LIST).get_data(as_text=True)
+    created = user(app, "ny@vejen.dk")
+    assert created.municipality_code == "575" and created.role is StaffRole.CASEWORKER
+    assert login(app.test_client(), "ny@vejen.dk", password).status_code == 303
+
+
+def test_a_taken_email_is_refused_with_a_message(app: Flask) -> None:
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    response = admin.post(LIST, data={"email": "chef@vejen.dk", "role": "admin",
+                                      "csrf_token": csrf_from(admin, LIST)})  # fmt: skip
+    assert "Der findes allerede en medarbejder med den e-mail." in response.get_data(as_text=True)
+
+
+def test_deactivating_ends_the_caseworkers_sessions_at_once(app: Flask) -> None:
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    worker = staff_client(app, "575", "ida@vejen.dk")
+    target = user(app, "ida@vejen.dk").id
+    admin.post(f"{LIST}/{target}/deaktiver", data={"csrf_token": csrf_from(admin, LIST)})
+    assert worker.get("/sagsbehandler/").status_code == 303
+    assert login(app.test_client(), "ida@vejen.dk").status_code == 200
+
+
+def test_a_reset_password_replaces_the_old_one_and_unlocks(app: Flask) -> None:
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    make_staff(app, "575", "ida@vejen.dk")
+    with database(app).transaction() as session:
+        session.execute(update(StaffUser).where(StaffUser.email == "ida@vejen.dk")
+                        .values(failed_logins=5, locked_until=utcnow().replace(year=2099)))  # fmt: skip
+    target = user(app, "ida@vejen.dk").id
+    response = admin.post(f"{LIST}/{target}/nulstil", data={"csrf_token": csrf_from(admin, LIST)})
+    password = shown_password(response.get_data(as_text=True))
+    assert login(app.test_client(), "ida@vejen.dk").status_code == 200
+    assert login(app.test_client(), "ida@vejen.dk", password).status_code == 303
+
+
+def test_an_admin_unlocks_a_locked_account(app: Flask) -> None:
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    make_staff(app, "575", "ida@vejen.dk")
+    locked = app.test_client()
+    for _ in range(5):
+        login(locked, "ida@vejen.dk", "forkert adgangskode")
+    assert "Låst" in admin.get(LIST).get_data(as_text=True)
+    target = user(app, "ida@vejen.dk").id
+    admin.post(f"{LIST}/{target}/laas-op", data={"csrf_token": csrf_from(admin, LIST)})
+    assert login(app.test_client(), "ida@vejen.dk").status_code == 303
+
+
+def test_a_caseworker_gets_no_admin_page_or_action(app: Flask) -> None:
+    worker = staff_client(app, "575", "ida@vejen.dk")
+    other = make_staff(app, "575", "bo@vejen.dk")
+    token = csrf_from(worker, "/sagsbehandler/")
+    assert worker.get(LIST).status_code == 403
+    assert (
+        worker.post(
+            LIST, data={"email": "x@vejen.dk", "role": "admin", "csrf_token": token}
+        ).status_code
+        == 403
+    )
+    assert worker.post(f"{LIST}/{other}/deaktiver", data={"csrf_token": token}).status_code == 403
+    assert user(app, "bo@vejen.dk").is_active
+
+
+def test_an_admin_of_another_municipality_gets_404_for_our_staff(app: Flask) -> None:
+    outsider = staff_client(app, "265", "chef@roskilde.dk", StaffRole.ADMIN)
+    target = make_staff(app, "575", "ida@vejen.dk")
+    token = csrf_from(outsider, LIST)
+    for action in ("deaktiver", "aktiver", "nulstil", "laas-op"):
+        assert (
+            outsider.post(f"{LIST}/{target}/{action}", data={"csrf_token": token}).status_code
+            == 404
+        )
+    assert "ida@vejen.dk" not in outsider.get(LIST).get_data(as_text=True)
+    assert user(app, "ida@vejen.dk").is_active
+
+
+def test_an_admin_cannot_deactivate_themself(app: Flask) -> None:
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    me = user(app, "chef@vejen.dk").id
+    assert (
+        admin.post(
+            f"{LIST}/{me}/deaktiver", data={"csrf_token": csrf_from(admin, LIST)}
+        ).status_code
+        == 400
+    )
