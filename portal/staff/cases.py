@@ -19,6 +19,7 @@ from portal.citizen.followup import STATUS_TEXT
 from portal.citizen.guidance_view import guidance_texts
 from portal.citizen.steps import FORMS
 from portal.citizen.voice import Voice
+from portal.dashboard import overview
 from portal.db.models import Application, StaffUser, Status, utcnow
 from portal.staff.auth import audit, bp, staff_required
 from portal.web import db
@@ -259,3 +260,19 @@ def release(application_id: int) -> ResponseReturnValue:
     ):
         audit("release", application.id)
     return redirect(url_for("staff.case", application_id=application.id), 303)
+
+
+@bp.get("/overblik")
+@access("staff")
+@staff_required
+def dashboard() -> str:
+    code = staff().municipality_code
+    standard = current_app.extensions["portal.standards"].get(code)
+    weeks = standard.next_steps.processing_weeks if standard else None
+    data = overview(db.session(), code, utcnow(), weeks)
+    audit("dashboard")
+    biggest = max([n for _, n in data.weeks] + [n for _, n in data.open_by_status] + [1])
+    return render_template(
+        "staff/dashboard.html", data=data, biggest=biggest, status_text=STATUS_TEXT,
+        action_form=FlaskForm(), form=None,
+    )  # fmt: skip

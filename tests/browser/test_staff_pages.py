@@ -45,4 +45,7 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     staff.get_by_role("link", name="Medarbejdere").click()
     assert axe_violations(staff, axe_source) == []
     screenshot(staff, f"staff-{viewport}-admin")
+    staff.get_by_role("link", name="Overblik").click()
+    assert axe_violations(staff, axe_source) == []
+    screenshot(staff, f"staff-{viewport}-dashboard")
     context.close()

@@ -129,3 +129,31 @@ def test_internal_notes_are_kept_encrypted_and_never_reach_the_citizen(app: Flas
     with database(app).engine.connect() as conn:
         stored = conn.execute(text("SELECT text_enc FROM case_note")).scalar_one()
     assert "Ringede" not in stored
+
+
+def test_the_overview_counts_only_the_own_municipality_and_draws_without_javascript(
+    app: Flask,
+) -> None:
+    import re
+
+    from tests.web.helpers import parse
+
+    _citizen, _link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    post(staff, application_id, "tag", {})
+    post(staff, application_id, "afgoerelse", {
+        "outcome": "granted", "decided_on-day": "1", "decided_on-month": "12",
+        "decided_on-year": "2026", "offer": "Kærhøj", "days": "3",
+    })  # fmt: skip
+    roskilde = staff_client(app, "265", "ole@roskilde.dk")
+    vejen_html = staff.get("/sagsbehandler/overblik").get_data(as_text=True)
+    roskilde_html = roskilde.get("/sagsbehandler/overblik").get_data(as_text=True)
+    tree = parse(vejen_html)
+    charts = [el for el in tree.iter() if str(el.tag).endswith("svg") and el.get("role") == "img"]
+    assert len(charts) == 2
+    # This week's row of the table alternative counts the one application received.
+    assert re.search(r"<tr><td>[^<]+</td><td>1</td></tr></tbody>", vejen_html)
+    assert re.search(r"<tr><td>[^<]+</td><td>0</td></tr></tbody>", roskilde_html)
+    assert "Median antal dage til afgørelse" in vejen_html
+    assert "Kommunen har ikke en fast sagsbehandlingstid" in roskilde_html
+    assert "Ingen afgørelser endnu" in roskilde_html
