@@ -78,6 +78,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "TRUSTED_HOSTS": _split(environ.get("TRUSTED_HOSTS")) or None,
         "PROXY_HOPS": int(environ.get("PROXY_HOPS", "1" if prod else "0")),
         "HSTS": prod,
+        # Staff must use a second factor in production; development may enrol voluntarily.
+        "STAFF_TOTP_REQUIRED": prod or _env_bool(environ.get("STAFF_TOTP_REQUIRED")),
         "CONTACT_EMAIL": environ.get("CONTACT_EMAIL", "").strip() or None,
         "MAIL_SERVER": environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(environ.get("MAIL_PORT", "587")),

@@ -49,6 +49,11 @@ class StaffUser(Base):
     # Consecutive failed logins; reset by a successful login or an admin's unlock.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # TOTP second factor: the secret (encrypted), one waiting for confirmation during
+    # enrolment, and the last time step used, so a code cannot be used twice.
+    totp_secret_enc: Mapped[str | None] = mapped_column(Text)
+    totp_pending_enc: Mapped[str | None] = mapped_column(Text)
+    totp_last_step: Mapped[int | None] = mapped_column()
 
 
 class Channel(enum.StrEnum):

@@ -21,10 +21,11 @@ from flask import (
 )  # fmt: skip
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from markupsafe import Markup
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from portal import staff_auth
+from portal import staff_auth, totp
 from portal.casework import AuditRecord, write_audit
 from portal.db.models import StaffUser, utcnow
 from portal.web import db
@@ -76,14 +77,90 @@ def login() -> ResponseReturnValue:
             current_app.logger.warning("Staff login refused (%s)", err.reason)
             refused = True
         else:
-            return start_session(staff, now)
+            return second_step(staff)
     return render_template("staff/login.html", form=form, refused=refused)
+
+
+PENDING_KEY = "staff_pending"
+PENDING_SECONDS = 300
+
+
+def second_step(staff: StaffUser) -> Response:
+    """After the password: the TOTP code, or enrolment where a second factor is required."""
+    if staff.totp_secret_enc is None and not current_app.config["STAFF_TOTP_REQUIRED"]:
+        return start_session(staff, utcnow())
+    session[PENDING_KEY] = {"id": staff.id, "at": int(time.time())}
+    if staff.totp_secret_enc is None:
+        staff.totp_pending_enc = current_app.extensions["portal.cipher"].encrypt(totp.new_secret())
+        return redirect(url_for("staff.totp_enrol", next=request.args.get("next")), 303)
+    return redirect(url_for("staff.login_code", next=request.args.get("next")), 303)
+
+
+def pending_staff() -> StaffUser | None:
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or time.time() - int(pending.get("at", 0)) > PENDING_SECONDS:
+        return None
+    return db.session().get(StaffUser, int(pending.get("id", 0)))
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Kode fra din app"),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[InputRequired(_l("Skriv koden.")), Length(max=10)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "width": "input-width-xs",
+        },
+    )
+
+
+@bp.route("/login/kode", methods=["GET", "POST"])
+@access("public")
+@db.transactional_on_post
+def login_code() -> ResponseReturnValue:
+    staff = pending_staff()
+    if staff is None:
+        return redirect(url_for("staff.login"), 303)
+    form = CodeForm()
+    if request.method == "POST" and form.validate():
+        cipher = current_app.extensions["portal.cipher"]
+        if staff.is_active and totp.verify(cipher, staff, form.code.data or "", utcnow()):
+            return start_session(staff, utcnow())
+        staff.failed_logins += 1
+        if staff.failed_logins >= staff_auth.MAX_FAILURES:
+            staff.locked_until = utcnow() + staff_auth.LOCK_TIME
+            session.pop(PENDING_KEY, None)
+        current_app.logger.warning("Staff second factor refused")
+        form.code.errors.append(_l("Koden passer ikke, eller den er brugt. Vent på en ny kode."))
+    return render_template("staff/code.html", form=form, code_form=form)
+
+
+@bp.route("/login/opsaet", methods=["GET", "POST"])
+@access("public")
+@db.transactional_on_post
+def totp_enrol() -> ResponseReturnValue:
+    staff = pending_staff()
+    if staff is None or staff.totp_pending_enc is None:
+        return redirect(url_for("staff.login"), 303)
+    cipher = current_app.extensions["portal.cipher"]
+    form = CodeForm()
+    if request.method == "POST" and form.validate():
+        if totp.confirm_enrolment(cipher, staff, form.code.data or "", utcnow()):
+            return start_session(staff, utcnow())
+        form.code.errors.append(_l("Koden passer ikke. Tjek, at uret på telefonen går rigtigt."))
+    secret = str(cipher.decrypt(staff.totp_pending_enc))
+    uri = totp.provisioning_uri(secret, staff.email)
+    qr = Markup(totp.qr_svg(uri))  # noqa: S704 (SVG that segno drew from our own URI)
+    return render_template("staff/enrol.html", form=form, code_form=form, qr=qr, secret=secret)
 
 
 def start_session(staff: StaffUser, now: Any) -> Response:
     opened = staff_auth.open_session(db.session(), staff, now)
     # A fresh session at login: nothing from before (a draft, an old token) carries over.
     session.clear()
+    staff.failed_logins = 0
     session[SEEN_KEY] = int(time.time())
     target = safe_next(request.args.get("next"), url_for("staff.queue"))
     response = make_response(redirect(target, 303))
