@@ -217,6 +217,14 @@ def logout_everywhere() -> Response:
     return response
 
 
+@bp.post("/forlaeng")
+@access("staff")
+@staff_required
+def extend() -> Response:
+    """The idle-timeout warning's button: staff_required has just renewed the idle clock."""
+    return redirect(safe_next(request.form.get("next"), url_for("staff.queue")), 303)
+
+
 def audit(action: str, application_id: int | None = None, detail: str | None = None) -> None:
     """Note a staff action; written in its own transaction when the request ends."""
     staff: StaffUser = g.staff

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.db.models import StaffRole
 from tests.browser.conftest import VIEWPORTS, axe_violations, screenshot
@@ -22,10 +23,13 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     citizen = browser.new_context()
     page = citizen.new_page()
     reference = apply_in_browser(page, live_server)
+    status_link = page.locator('a[href*="/status/"]').first.get_attribute("href")
+    assert status_link
     citizen.close()
 
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     staff = context.new_page()
+    staff.clock.install()
     staff.goto(f"{live_server}/sagsbehandler/")
     assert axe_violations(staff, axe_source) == []
     screenshot(staff, f"staff-{viewport}-login")
@@ -42,6 +46,35 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     staff.get_by_role("button", name="Tag sagen").click()
     assert email in staff.content()
     screenshot(staff, f"staff-{viewport}-case-taken")
+
+    staff.get_by_text("Bed borgeren om flere oplysninger").click()
+    staff.fill("#message", "Send os en udtalelse fra din læge.")
+    staff.get_by_role("button", name="Send besked").click()
+    viewer = browser.new_page()
+    viewer.goto(status_link)
+    assert "Send os en udtalelse fra din læge." in viewer.content()
+    assert axe_violations(viewer, axe_source) == []
+    screenshot(viewer, f"status-{viewport}-awaiting")
+    staff.get_by_text("Træf afgørelse").click()
+    staff.locator('input[name="outcome"][value="granted"]').check()
+    staff.fill("#offer", "Kærhøj")
+    staff.locator('input[name="days"][value="3"]').check()
+    staff.get_by_role("button", name="Gem afgørelsen").click()
+    viewer.reload()
+    assert "Bevilget" in viewer.content() and "Kærhøj" in viewer.content()
+    assert axe_violations(viewer, axe_source) == []
+    screenshot(viewer, f"status-{viewport}-granted")
+    viewer.close()
+
+    # Two minutes before the idle logout the warning appears, is focused and passes axe.
+    staff.clock.fast_forward("13:01")
+    warning = staff.locator(".js-timeout-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_be_focused()
+    assert axe_violations(staff, axe_source) == []
+    screenshot(staff, f"staff-{viewport}-timeout-warning")
+    staff.get_by_role("button", name="Bliv logget ind").click()
+    expect(staff.locator(".js-timeout-warning")).to_be_hidden()
     staff.get_by_role("link", name="Medarbejdere").click()
     assert axe_violations(staff, axe_source) == []
     screenshot(staff, f"staff-{viewport}-admin")

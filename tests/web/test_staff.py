@@ -279,3 +279,17 @@ def test_exports_hold_the_case_and_are_logged(app: Flask) -> None:
     assert application.reference in text and "Karen Hansen" in text
     actions = [r.action for r in audit_rows(app) if r.application_id == application.id]
     assert actions == ["export_json", "export_pdf"]
+
+
+def test_the_timeout_warnings_button_extends_the_session(app: Flask) -> None:
+    client = staff_client(app, "575", "ida@vejen.dk")
+    html = client.get("/sagsbehandler/").get_data(as_text=True)
+    assert 'data-idle-seconds="900"' in html and "staff-timeout.js" in html
+    with client.session_transaction() as session:
+        session["staff_seen"] -= 14 * 60  # one minute left
+    response = client.post("/sagsbehandler/forlaeng", data={
+        "next": "/sagsbehandler/?status=received", "csrf_token": csrf_from(client, "/sagsbehandler/")})  # fmt: skip
+    assert response.headers["Location"] == "/sagsbehandler/?status=received"
+    with client.session_transaction() as session:
+        session["staff_seen"] -= 14 * 60  # would be past 15 minutes without the extension
+    assert client.get("/sagsbehandler/").status_code == 200
