@@ -54,6 +54,7 @@ class Submission:
     guidance: dict[str, Any]
     for_someone_else: bool
     channel: Channel = Channel.WEB
+    registrar_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ def submit(session: Session, cipher: DataCipher, submission: Submission) -> Rece
         return receipt_for(cipher, existing)
     now = utcnow()
     status_token = secrets.token_urlsafe(16)
-    rep_token = secrets.token_urlsafe(16) if submission.for_someone_else else None
+    # A representative gets a link of their own; a caseworker registering by phone does not.
+    with_representative = submission.for_someone_else and submission.registrar_id is None
+    rep_token = secrets.token_urlsafe(16) if with_representative else None
     person = {**submission.person, "links": {"status": status_token, "representative": rep_token}}
     application = Application(
         reference=next_reference(session, now),
@@ -100,6 +103,7 @@ def submit(session: Session, cipher: DataCipher, submission: Submission) -> Rece
         municipality_code=submission.municipality_code,
         status=Status.RECEIVED,
         channel=submission.channel,
+        registrar_id=submission.registrar_id,
         received_at=now,
         updated_at=now,
         standard_version=submission.standard_version,

@@ -36,6 +36,17 @@ def for_someone_else(answers: Answers) -> bool:
     return answers.get("who", {}).get("who") == "other"
 
 
+def by_a_representative(answers: Answers) -> bool:
+    """A relative or helper applies; a caseworker taking a phone or counter application does
+    not answer the questions about their own authority or contact details."""
+    return for_someone_else(answers) and REGISTRATION not in answers
+
+
+# Set by the staff side when a caseworker registers an application from a phone call, the
+# counter or a letter: {"channel": ..., "staff_id": ...}. Not a step, so never asked.
+REGISTRATION = "registration"
+
+
 @dataclass(frozen=True)
 class Step:
     id: str
@@ -47,8 +58,8 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step("who", Section.ABOUT),
-    Step("relation", Section.ABOUT, for_someone_else),
-    Step("authority", Section.ABOUT, for_someone_else),
+    Step("relation", Section.ABOUT, by_a_representative),
+    Step("authority", Section.ABOUT, by_a_representative),
     Step("applicant_name", Section.ABOUT, for_someone_else),
     Step("municipality", Section.ABOUT),
     Step("age", Section.ABOUT),
@@ -67,7 +78,7 @@ STEPS: tuple[Step, ...] = (
     Step("address", Section.CONTACT),
     Step("contact", Section.CONTACT),
     Step("meeting_help", Section.CONTACT),
-    Step("representative", Section.CONTACT, for_someone_else),
+    Step("representative", Section.CONTACT, by_a_representative),
     Step("consent", Section.CONTACT),
     Step("check", Section.SEND, summarised=False),
 )
@@ -118,8 +129,8 @@ def previous_step(step_id: str, answers: Answers) -> Step | None:
 def prune(answers: Answers) -> dict[str, Mapping[str, Any]]:
     """Drop answers to steps no longer asked, e.g. the relation once "for myself" is chosen,
     so nothing the user took back is kept or sent."""
-    kept = {k: v for k, v in answers.items() if k in BY_ID}
-    return {k: v for k, v in kept.items() if BY_ID[k].asked_when(kept)}
+    kept = {k: v for k, v in answers.items() if k in BY_ID or k == REGISTRATION}
+    return {k: v for k, v in kept.items() if k == REGISTRATION or BY_ID[k].asked_when(kept)}
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ from portal.citizen.forms.base import Context
 from portal.citizen.guidance_view import guidance_snapshot
 from portal.citizen.routes import bp, context_for, page_args
 from portal.citizen.steps import SECTION_TITLES, step_url, summary_rows
-from portal.db.models import Draft
+from portal.db.models import Channel, Draft
 from portal.web import db
 from portal.web.access import access
+from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 
 SUBMITTED_KEY = "submitted"
@@ -55,6 +56,8 @@ def check() -> ResponseReturnValue:
         )
         session[SUBMITTED_KEY] = receipt.application.draft_key
         drafts_in_session.forget_draft()
+        if journey.REGISTRATION in answers:
+            mail_receipt(receipt, answers)
         return redirect(url_for("citizen.receipt"), 303)
     status = 400 if form.csrf_token.errors else 200
     return render_template(
@@ -73,6 +76,25 @@ def check_sections(context: Context) -> list[dict[str, Any]]:
             {"key": row.question, "value": row.answer, "href": link} for row in rows
         )
     return [{"title": SECTION_TITLES[s], "rows": rows} for s, rows in sections.items()]
+
+
+def mail_receipt(receipt: applications.Receipt, answers: dict[str, Any]) -> None:
+    """A phone or counter application: the citizen gets the number and the status link by
+    e-mail when they gave an address (the caseworker can also print the receipt)."""
+    from portal.citizen.followup import status_url
+    from portal.citizen.resume import mail_settings
+    from portal.mail import send
+
+    email = answers.get("contact", {}).get("email")
+    settings = mail_settings()
+    if not email or not settings.can_send:
+        return
+    body = _(
+        "Kommunen har fået din ansøgning om et aktivitets- og samværstilbud. Nummeret er "
+        "%(ref)s.\n\nHer kan du se, hvordan det går:\n%(link)s\n\nGem linket. Det er kun til dig.",
+        ref=receipt.application.reference, link=status_url(receipt.status_token),
+    )  # fmt: skip
+    send(settings, email, _("Kvittering for din ansøgning"), body)
 
 
 def submission(draft: Draft, context: Context) -> applications.Submission:
@@ -101,7 +123,10 @@ def submission(draft: Draft, context: Context) -> applications.Submission:
     stored_rows.insert(0, {"step": "meta", "field": "information_source", "question": "",
                            "answer": [], "codes": [source.as_dict(), ffb.OFFER.as_dict(),
                                                    ffb.REQUEST_TYPE.as_dict()]})  # fmt: skip
+    registration = answers.get(journey.REGISTRATION) or {}
     return applications.Submission(
+        channel=Channel(registration.get("channel", Channel.WEB.value)),
+        registrar_id=registration.get("staff_id"),
         draft_key=draft.id,
         municipality_code=context.standard.code,
         standard_version=context.standard.version,

@@ -127,6 +127,8 @@ class Application(Base):
     status_token_digest: Mapped[str] = mapped_column(String(64), unique=True)
     representative_token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    # The caseworker who typed in a phone, counter or letter application; None from the web.
+    registrar_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
 
 class StatusEvent(Base):

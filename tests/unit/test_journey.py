@@ -71,3 +71,12 @@ def test_the_step_indicator_has_five_sections_and_marks_the_current_one() -> Non
     assert [s.current for s in states] == [True, False, False, False, False]
     assert states[0].reachable and not states[1].reachable
     assert not any(s.done for s in states)
+
+
+def test_a_caseworker_registering_a_phone_application_skips_the_representatives_questions() -> None:
+    answers = {**FOR_OTHER, journey.REGISTRATION: {"channel": "phone", "staff_id": 1}}
+    visible = ids(journey.visible(answers))
+    assert "applicant_name" in visible
+    for step in ("relation", "authority", "representative"):
+        assert step not in visible
+    assert journey.prune(answers)[journey.REGISTRATION] == {"channel": "phone", "staff_id": 1}

@@ -1,0 +1,68 @@
+"""Phone, counter and letter applications: a caseworker goes through the citizen's questions
+on the citizen's behalf. The questions speak of the citizen in the third person; the
+application enters the queue like any other, marked with its channel and registrar."""
+
+from __future__ import annotations
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from portal import journey
+from portal.citizen.session import DRAFT_KEY
+from portal.db import drafts
+from portal.db.models import Channel
+from portal.staff.auth import audit, bp, staff_required
+from portal.staff.cases import staff
+from portal.web import db
+from portal.web.access import access
+from portal.web.i18n import lazy_gettext as _l
+
+CHANNEL_NAMES = {
+    Channel.PHONE: _l("Telefon"),
+    Channel.COUNTER: _l("Personligt fremmøde"),
+    Channel.LETTER: _l("Brev"),
+    Channel.WEB: _l("Selvbetjening"),
+}
+
+
+class RegisterForm(FlaskForm):
+    channel = RadioField(
+        _l("Hvordan kom ansøgningen?"),
+        choices=[
+            SelectChoice(c.value, CHANNEL_NAMES[c])
+            for c in (Channel.PHONE, Channel.COUNTER, Channel.LETTER)
+        ],
+        validators=[InputRequired(_l("Vælg et af svarene."))],
+    )
+
+
+@bp.route("/ny-ansoegning", methods=["GET", "POST"])
+@access("staff")
+@staff_required
+@db.transactional_on_post
+def register() -> ResponseReturnValue:
+    form = RegisterForm()
+    if request.method == "POST" and form.validate():
+        channel = Channel(form.channel.data)
+        draft = drafts.create_draft(db.session(), current_app.extensions["portal.cipher"], channel)
+        answers = {
+            "who": {"who": "other"},
+            "municipality": {"municipality": staff().municipality_code},
+            journey.REGISTRATION: {"channel": channel.value, "staff_id": staff().id},
+        }
+        drafts.write_answers(db.session(), current_app.extensions["portal.cipher"], draft, answers)
+        session[DRAFT_KEY] = draft.id
+        audit("register_start", detail=channel.value)
+        return redirect(url_for("citizen.begin"), 303)
+    return render_template("staff/register.html", form=form if form.errors else None,
+                           register_form=form, action_form=form)  # fmt: skip
+
+
+@bp.record_once
+def _channel_names(state) -> None:  # type: ignore[no-untyped-def]
+    # The queue table is an imported macro, which sees Jinja globals, not the render context.
+    state.app.jinja_env.globals["channel_names_global"] = CHANNEL_NAMES
