@@ -13,7 +13,7 @@ from portal.extensions import babel, csrf
 from portal.standards import load_all
 from portal.web import db as web_db
 from portal.web import errors, i18n, security
-from portal.web.text import answer_row, day, printable, soft_hyphens, when
+from portal.web.text import answer_row, day, iso_when, printable, soft_hyphens, when
 
 
 class PortalFlask(Flask):
@@ -69,7 +69,12 @@ def _register_jinja(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.auto_reload = app.debug
     app.jinja_env.filters.update(
-        shy=soft_hyphens, when=when, day=day, printable=printable, answer_row=answer_row
+        shy=soft_hyphens,
+        when=when,
+        iso_when=iso_when,
+        day=day,
+        printable=printable,
+        answer_row=answer_row,
     )
     # A list of answers, as opposed to one text (lazy translated texts are not str).
     app.jinja_env.tests["many"] = lambda value: isinstance(value, list | tuple)

@@ -197,6 +197,14 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
             }
             for n in casework.notes(db.session(), application)
         ],
+        "consent_sources": [
+            choice_label("consent", "sources", v)
+            for v in person.get("consent", {}).get("sources", [])
+            if v != "later"
+        ],
+        "consent_kinds": [
+            choice_label("consent", "kinds", v) for v in person.get("consent", {}).get("kinds", [])
+        ],
         "relation": choice_label(
             "relation", "relation", person.get("relation", {}).get("relation")
         ),

@@ -56,3 +56,8 @@ def printable(value: object) -> str:
 def answer_row(row: dict[str, Any]) -> dict[str, Any]:
     """A stored answer (question and answer as the citizen saw them) as a summary-list row."""
     return {"key": row["question"], "value": row["answer"]}
+
+
+def iso_when(value: str) -> str:
+    """A stored ISO timestamp (e.g. when consent was given) shown like every other time."""
+    return when(datetime.fromisoformat(value))

@@ -82,3 +82,50 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     assert axe_violations(staff, axe_source) == []
     screenshot(staff, f"staff-{viewport}-dashboard")
     context.close()
+
+
+def test_the_other_staff_pages_pass_axe(
+    browser: Any, live_server: str, live_app: Any, axe_source: str
+) -> None:
+    """Search results, a new phone application, the access request, and the two-factor
+    pages (enrolment and code), which a test app shows only when the factor is required."""
+    import pyotp
+
+    email = "axe-admin@vejen.dk"
+    make_staff(live_app, "575", email, StaffRole.ADMIN)
+    context = browser.new_context()
+    page = context.new_page()
+    live_app.config["STAFF_TOTP_REQUIRED"] = True
+    try:
+        page.goto(f"{live_server}/sagsbehandler/login")
+        page.fill("#email", email)
+        page.fill("#password", PASSWORD)
+        page.locator('form button[type="submit"]').click()
+        assert "/login/opsaet" in page.url
+        assert axe_violations(page, axe_source) == []
+        screenshot(page, "staff-totp-enrol")
+        secret = page.locator("code").inner_text()
+        page.fill("#code", pyotp.TOTP(secret).now())
+        page.locator('form button[type="submit"]').click()
+        assert page.url.endswith("/sagsbehandler/")
+        second = browser.new_context().new_page()
+        second.goto(f"{live_server}/sagsbehandler/login")
+        second.fill("#email", email)
+        second.fill("#password", PASSWORD)
+        second.locator('form button[type="submit"]').click()
+        assert "/login/kode" in second.url
+        assert axe_violations(second, axe_source) == []
+        screenshot(second, "staff-totp-code")
+    finally:
+        live_app.config["STAFF_TOTP_REQUIRED"] = False
+    page.fill("#query", "010190-1234")
+    page.get_by_role("button", name="Søg").click()
+    assert axe_violations(page, axe_source) == []
+    screenshot(page, "staff-search")
+    page.goto(f"{live_server}/sagsbehandler/ny-ansoegning")
+    assert axe_violations(page, axe_source) == []
+    screenshot(page, "staff-register")
+    page.goto(f"{live_server}/sagsbehandler/admin/indsigt")
+    assert axe_violations(page, axe_source) == []
+    screenshot(page, "staff-access-request")
+    context.close()

@@ -293,3 +293,36 @@ def test_the_timeout_warnings_button_extends_the_session(app: Flask) -> None:
     with client.session_transaction() as session:
         session["staff_seen"] -= 14 * 60  # would be past 15 minutes without the extension
     assert client.get("/sagsbehandler/").status_code == 200
+
+
+def test_the_case_view_shows_the_consent_with_its_time(app: Flask) -> None:
+    application = submitted(app)
+    client = staff_client(app, "575", "ida@vejen.dk")
+    html = client.get(f"/sagsbehandler/sag/{application.id}").get_data(as_text=True)
+    assert "Samtykke" in html and "Hos læge og sygehus" in html and "Om helbred og sygdom" in html
+
+
+def test_a_password_hashed_with_old_parameters_is_rehashed_at_login(app: Flask) -> None:
+    from argon2 import PasswordHasher
+
+    from tests.web.staff import PASSWORD
+
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    make_staff(app, "575", "ida@vejen.dk")
+    with database(app).transaction() as session:
+        session.execute(update(StaffUser).values(password_hash=weak))
+    assert login(app.test_client(), "ida@vejen.dk").status_code == 303
+    with database(app).transaction() as session:
+        stored = session.scalars(select(StaffUser.password_hash)).one()
+    assert stored != weak and "m=65536" in stored
+
+
+def test_every_refused_login_is_logged_without_the_password(
+    app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    make_staff(app, "575", "ida@vejen.dk")
+    login(app.test_client(), "ida@vejen.dk", "forkert adgangskode")
+    login(app.test_client(), "ukendt@vejen.dk", "forkert adgangskode")
+    logged = [r.getMessage() for r in caplog.records if "login refused" in r.getMessage()]
+    assert len(logged) == 2
+    assert all("forkert" not in line for line in logged)
