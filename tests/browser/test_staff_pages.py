@@ -84,6 +84,13 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     context.close()
 
 
+def log_in(page: Any, live_server: str, email: str) -> None:
+    page.goto(f"{live_server}/sagsbehandler/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator('form button[type="submit"]').click()
+
+
 def test_the_other_staff_pages_pass_axe(
     browser: Any, live_server: str, live_app: Any, axe_source: str
 ) -> None:
@@ -97,10 +104,7 @@ def test_the_other_staff_pages_pass_axe(
     page = context.new_page()
     live_app.config["STAFF_TOTP_REQUIRED"] = True
     try:
-        page.goto(f"{live_server}/sagsbehandler/login")
-        page.fill("#email", email)
-        page.fill("#password", PASSWORD)
-        page.locator('form button[type="submit"]').click()
+        log_in(page, live_server, email)
         assert "/login/opsaet" in page.url
         assert axe_violations(page, axe_source) == []
         screenshot(page, "staff-totp-enrol")
@@ -109,10 +113,7 @@ def test_the_other_staff_pages_pass_axe(
         page.locator('form button[type="submit"]').click()
         assert page.url.endswith("/sagsbehandler/")
         second = browser.new_context().new_page()
-        second.goto(f"{live_server}/sagsbehandler/login")
-        second.fill("#email", email)
-        second.fill("#password", PASSWORD)
-        second.locator('form button[type="submit"]').click()
+        log_in(second, live_server, email)
         assert "/login/kode" in second.url
         assert axe_violations(second, axe_source) == []
         screenshot(second, "staff-totp-code")
