@@ -326,3 +326,21 @@ def test_every_refused_login_is_logged_without_the_password(
     logged = [r.getMessage() for r in caplog.records if "login refused" in r.getMessage()]
     assert len(logged) == 2
     assert all("forkert" not in line for line in logged)
+
+
+def test_the_queue_marks_overdue_and_soon_due_cases_where_a_processing_time_is_stated(
+    app: Flask,
+) -> None:
+    late, soon = submitted(app, "575"), submitted(app, "575", "010190-2345")
+    roskilde = submitted(app, "265")
+    with database(app).transaction() as session:
+        session.execute(update(Application).where(Application.id == late.id)
+                        .values(received_at=utcnow() - timedelta(weeks=6, days=1)))  # fmt: skip
+        session.execute(update(Application).where(Application.id == soon.id)
+                        .values(received_at=utcnow() - timedelta(weeks=5, days=3)))  # fmt: skip
+    vejen = staff_client(app, "575", "ida@vejen.dk").get("/sagsbehandler/").get_data(as_text=True)
+    assert vejen.count("(overskredet)") == 1 and vejen.count("(under en uge)") == 1
+    other = (
+        staff_client(app, "265", "ole@roskilde.dk").get("/sagsbehandler/").get_data(as_text=True)
+    )
+    assert roskilde.reference in other and "Ikke oplyst" in other and "overskredet" not in other
