@@ -21,6 +21,7 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 from portal import casework, passwords, staff_auth
 from portal.db.models import Application, StaffRole, StaffUser, utcnow
 from portal.staff.auth import audit, bp, staff_required
+from portal.staff.cases import AUDIT_ACTIONS
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l
@@ -205,7 +206,8 @@ def access_request() -> ResponseReturnValue:
     rows = [
         {
             "at": event.at.isoformat(), "staff": emails.get(event.staff_id),
-            "action": event.action, "application": application.reference,
+            "action": event.action, "description": str(AUDIT_ACTIONS.get(event.action, event.action)),
+            "application": application.reference,
             "request_id": event.request_id,
         }
         for application in found

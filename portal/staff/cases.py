@@ -11,6 +11,7 @@ from flask import abort, current_app, g, redirect, render_template, request, url
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
@@ -188,6 +189,9 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "lang": str(get_locale()),
         "events": applications.history(db.session(), application),
         "trail": casework.audit_trail(db.session(), application.municipality_code, application.id),
+        "staff_names": dict(
+            db.session().execute(select(StaffUser.id, StaffUser.email)).tuples().all()
+        ),
         "holder": holder,
         "notes": [
             {
@@ -284,3 +288,24 @@ def dashboard() -> str:
         "staff/dashboard.html", data=data, biggest=biggest, status_text=STATUS_TEXT,
         action_form=FlaskForm(), form=None,
     )  # fmt: skip
+
+
+# What each audit action means, in words a colleague or the citizen (art. 15) can read.
+AUDIT_ACTIONS = {
+    "view": _l("Så sagen"),
+    "reveal_cpr": _l("Så hele CPR-nummeret"),
+    "claim": _l("Tog sagen"),
+    "claim_refused": _l("Forsøgte at tage sagen"),
+    "release": _l("Slap sagen"),
+    "request_information": _l("Bad om flere oplysninger"),
+    "decide": _l("Traf afgørelse"),
+    "reopen": _l("Genåbnede sagen"),
+    "note": _l("Skrev en intern note"),
+    "export_json": _l("Hentede sagen som JSON"),
+    "export_pdf": _l("Hentede sagen som PDF"),
+}
+
+
+@bp.record_once
+def _audit_names(state) -> None:  # type: ignore[no-untyped-def]
+    state.app.jinja_env.globals["audit_actions"] = AUDIT_ACTIONS

@@ -178,6 +178,8 @@ def test_the_case_view_masks_the_cpr_number_and_a_reveal_is_logged(app: Flask) -
     assert "010190-1234" in revealed.get_data(as_text=True)
     actions = [r.action for r in audit_rows(app) if r.application_id == application.id]
     assert actions == ["view", "view", "reveal_cpr"]
+    trail = client.get(f"/sagsbehandler/sag/{application.id}").get_data(as_text=True)
+    assert "<td>Så hele CPR-nummeret</td><td>ida@vejen.dk</td>" in trail
 
 
 def test_every_list_and_search_is_logged_with_the_cpr_masked(app: Flask) -> None:
