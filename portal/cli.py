@@ -19,6 +19,7 @@ from portal.db import drafts
 from portal.db import migrate as migrations
 from portal.db.models import StaffRole, StaffUser
 from portal.standards.cli import standards
+from portal.web import services
 from portal.web.db import database
 
 
@@ -45,7 +46,7 @@ def new_data_key_command() -> None:
 
 
 def _municipality_codes() -> set[str]:
-    return set(current_app.extensions["portal.standards"])
+    return set(services.standards())
 
 
 def _create_staff(email: str, municipality: str, role: StaffRole, password: str) -> bool:

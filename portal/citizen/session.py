@@ -7,22 +7,14 @@ from typing import Any
 from flask import current_app, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from portal.crypto import DataCipher
 from portal.db import drafts
 from portal.db.models import Channel, Draft
 from portal.web import db
+from portal.web.services import cipher, standards
 
 DRAFT_KEY = "draft"
 PRESELECTED_KEY = "kommune"
 RESUME_SALT = "portal.resume-link"
-
-
-def cipher() -> DataCipher:
-    return current_app.extensions["portal.cipher"]  # type: ignore[no-any-return]
-
-
-def standards() -> dict[str, Any]:
-    return current_app.extensions["portal.standards"]  # type: ignore[no-any-return]
 
 
 def current_draft() -> Draft | None:

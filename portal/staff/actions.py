@@ -16,11 +16,12 @@ from portal import applications, casework
 from portal.citizen.forms.base import no_control_characters
 from portal.db.models import utcnow
 from portal.staff.auth import audit, bp, staff_required
-from portal.staff.cases import case_context, cipher, own_application, staff
+from portal.staff.cases import case_context, own_application, staff
 from portal.web import db
 from portal.web.access import access
 from portal.web.fields import DatePartsField
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.services import cipher
 
 TEXT_MAX = 2000
 CHOOSE = _l("Vælg et af svarene.")

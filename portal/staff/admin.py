@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from flask import Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from portal.staff.cases import AUDIT_ACTIONS
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.services import cipher
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -189,7 +190,7 @@ def access_request() -> ResponseReturnValue:
         return render_template("staff/access_request.html", form=form if form.errors else None,
                                request_form=form, action_form=FlaskForm())  # fmt: skip
     digits = (form.cpr.data or "").replace("-", "")
-    index = current_app.extensions["portal.cipher"].index(digits)
+    index = cipher().index(digits)
     found = (
         db.session()
         .scalars(

@@ -32,6 +32,7 @@ from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.i18n import safe_next
+from portal.web.services import cipher
 
 F = TypeVar("F", bound=Callable[..., Any])
 bp = Blueprint("staff", __name__, url_prefix="/sagsbehandler")
@@ -54,8 +55,7 @@ class LoginForm(FlaskForm):
 
 
 def address_digest() -> str:
-    cipher = current_app.extensions["portal.cipher"]
-    return str(cipher.index("login-address:" + (request.remote_addr or "-")))
+    return cipher().index("login-address:" + (request.remote_addr or "-"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -91,7 +91,7 @@ def second_step(staff: StaffUser) -> Response:
         return start_session(staff, utcnow())
     session[PENDING_KEY] = {"id": staff.id, "at": int(time.time())}
     if staff.totp_secret_enc is None:
-        staff.totp_pending_enc = current_app.extensions["portal.cipher"].encrypt(totp.new_secret())
+        staff.totp_pending_enc = cipher().encrypt(totp.new_secret())
         return redirect(url_for("staff.totp_enrol", next=request.args.get("next")), 303)
     return redirect(url_for("staff.login_code", next=request.args.get("next")), 303)
 
@@ -125,8 +125,7 @@ def login_code() -> ResponseReturnValue:
         return redirect(url_for("staff.login"), 303)
     form = CodeForm()
     if request.method == "POST" and form.validate():
-        cipher = current_app.extensions["portal.cipher"]
-        if staff.is_active and totp.verify(cipher, staff, form.code.data or "", utcnow()):
+        if staff.is_active and totp.verify(cipher(), staff, form.code.data or "", utcnow()):
             return start_session(staff, utcnow())
         staff.failed_logins += 1
         if staff.failed_logins >= staff_auth.MAX_FAILURES:
@@ -144,13 +143,13 @@ def totp_enrol() -> ResponseReturnValue:
     staff = pending_staff()
     if staff is None or staff.totp_pending_enc is None:
         return redirect(url_for("staff.login"), 303)
-    cipher = current_app.extensions["portal.cipher"]
+    data_cipher = cipher()
     form = CodeForm()
     if request.method == "POST" and form.validate():
-        if totp.confirm_enrolment(cipher, staff, form.code.data or "", utcnow()):
+        if totp.confirm_enrolment(data_cipher, staff, form.code.data or "", utcnow()):
             return start_session(staff, utcnow())
         form.code.errors.append(_l("Koden passer ikke. Tjek, at uret på telefonen går rigtigt."))
-    secret = str(cipher.decrypt(staff.totp_pending_enc))
+    secret = str(data_cipher.decrypt(staff.totp_pending_enc))
     uri = totp.provisioning_uri(secret, staff.email)
     qr = Markup(totp.qr_svg(uri))  # noqa: S704 (SVG that segno drew from our own URI)
     return render_template("staff/enrol.html", form=form, code_form=form, qr=qr, secret=secret)

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
@@ -26,6 +26,7 @@ from portal.staff.auth import audit, bp, staff_required
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.services import cipher, standards
 
 CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
 REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{6}$")
@@ -44,13 +45,9 @@ def staff() -> StaffUser:
     return g.staff  # type: ignore[no-any-return]
 
 
-def cipher() -> Any:
-    return current_app.extensions["portal.cipher"]
-
-
 def deadline(application: Application) -> datetime | None:
     """Only where the municipality states a processing time (Vejen: 6 weeks)."""
-    standard = current_app.extensions["portal.standards"].get(application.municipality_code)
+    standard = standards().get(application.municipality_code)
     weeks = standard.next_steps.processing_weeks if standard else None
     return application.received_at + timedelta(weeks=weeks) if weeks else None
 
@@ -124,7 +121,7 @@ def search() -> ResponseReturnValue:
     query = form.query.data or ""
     if CPR_RE.match(query):
         digits = query.replace("-", "")
-        index = current_app.extensions["portal.cipher"].index(digits)
+        index = cipher().index(digits)
         where = casework.QueueFilter(cpr_index=index)
         masked = f"cpr:{digits[:6]}-xxxx"
     elif REFERENCE_RE.match(query.upper()):
@@ -167,9 +164,9 @@ def choice_label(step: str, field: str, value: Any) -> str:
 
 
 def case_context(application: Application, reveal: bool = False) -> dict[str, Any]:
-    cipher = current_app.extensions["portal.cipher"]
-    person = cipher.decrypt(application.person_enc)
-    snapshot = cipher.decrypt(application.guidance_enc)
+    data_cipher = cipher()
+    person = data_cipher.decrypt(application.person_enc)
+    snapshot = data_cipher.decrypt(application.guidance_enc)
     voice = Voice(other=person.get("who", {}).get("who") == "other",
                   first_name=person.get("first_name"))  # fmt: skip
     cpr = str(person.get("identity", {}).get("cpr", ""))
@@ -183,7 +180,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "person": person,
         "cpr": cpr if reveal else f"{cpr[:6]}-xxxx",
         "revealed": reveal,
-        "rows": cipher.decrypt(application.answers_enc),
+        "rows": data_cipher.decrypt(application.answers_enc),
         "snapshot": snapshot,
         "texts": guidance_texts(snapshot, voice),
         "lang": str(get_locale()),
@@ -197,7 +194,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
             {
                 "at": n.at,
                 "staff": db.session().get(StaffUser, n.staff_id),
-                "text": cipher.decrypt(n.text_enc),
+                "text": data_cipher.decrypt(n.text_enc),
             }
             for n in casework.notes(db.session(), application)
         ],
@@ -279,7 +276,7 @@ def release(application_id: int) -> ResponseReturnValue:
 @staff_required
 def dashboard() -> str:
     code = staff().municipality_code
-    standard = current_app.extensions["portal.standards"].get(code)
+    standard = standards().get(code)
     weeks = standard.next_steps.processing_weeks if standard else None
     data = overview(db.session(), code, utcnow(), weeks)
     audit("dashboard")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app, render_template
+from flask import Response, render_template
 
 from portal import applications
 from portal.db.models import Application
@@ -14,12 +14,13 @@ from portal.staff.auth import audit, bp, staff_required
 from portal.staff.cases import case_context, own_application
 from portal.web import db
 from portal.web.access import access
+from portal.web.services import cipher
 
 EXPORT_VERSION = 1
 
 
 def export_document(application: Application) -> dict[str, Any]:
-    cipher = current_app.extensions["portal.cipher"]
+    data_cipher = cipher()
     return {
         "schema": "portal.application.export",
         "version": EXPORT_VERSION,
@@ -29,15 +30,15 @@ def export_document(application: Application) -> dict[str, Any]:
         "status": application.status.value,
         "received_at": application.received_at.isoformat(),
         "standard_version": application.standard_version,
-        "person": cipher.decrypt(application.person_enc),
-        "answers": cipher.decrypt(application.answers_enc),
-        "guidance": cipher.decrypt(application.guidance_enc),
+        "person": data_cipher.decrypt(application.person_enc),
+        "answers": data_cipher.decrypt(application.answers_enc),
+        "guidance": data_cipher.decrypt(application.guidance_enc),
         "history": [
             {
                 "status": event.status.value,
                 "at": event.at.isoformat(),
                 "actor": event.actor,
-                "note": cipher.decrypt(event.message_enc) if event.message_enc else None,
+                "note": data_cipher.decrypt(event.message_enc) if event.message_enc else None,
             }
             for event in applications.history(db.session(), application)
         ],

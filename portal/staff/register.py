@@ -4,7 +4,7 @@ application enters the queue like any other, marked with its channel and registr
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from wtforms import RadioField
@@ -20,6 +20,7 @@ from portal.staff.cases import staff
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.services import cipher
 
 CHANNEL_NAMES = {
     Channel.PHONE: _l("Telefon"),
@@ -48,13 +49,13 @@ def register() -> ResponseReturnValue:
     form = RegisterForm()
     if request.method == "POST" and form.validate():
         channel = Channel(form.channel.data)
-        draft = drafts.create_draft(db.session(), current_app.extensions["portal.cipher"], channel)
+        draft = drafts.create_draft(db.session(), cipher(), channel)
         answers = {
             "who": {"who": "other"},
             "municipality": {"municipality": staff().municipality_code},
             journey.REGISTRATION: {"channel": channel.value, "staff_id": staff().id},
         }
-        drafts.write_answers(db.session(), current_app.extensions["portal.cipher"], draft, answers)
+        drafts.write_answers(db.session(), cipher(), draft, answers)
         session[DRAFT_KEY] = draft.id
         audit("register_start", detail=channel.value)
         return redirect(url_for("citizen.begin"), 303)
