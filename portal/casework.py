@@ -199,3 +199,11 @@ def notes(session: Session, application: Application) -> list[CaseNote]:
             .order_by(CaseNote.at, CaseNote.id)
         )
     )
+
+
+def staff_emails(session: Session, municipality: str) -> dict[int, str]:
+    """The municipality's staff by id, to name who did what in a trail or an export."""
+    rows = session.execute(
+        select(StaffUser.id, StaffUser.email).where(StaffUser.municipality_code == municipality)
+    ).tuples()
+    return dict(rows.all())

@@ -203,7 +203,7 @@ def access_request() -> ResponseReturnValue:
         )
         .all()
     )
-    emails = dict(db.session().execute(select(StaffUser.id, StaffUser.email)).tuples().all())
+    emails = casework.staff_emails(db.session(), g.staff.municipality_code)
     rows = [
         {
             "at": event.at.isoformat(), "staff": emails.get(event.staff_id),

@@ -176,6 +176,11 @@ def start_session(staff: StaffUser, now: Any) -> Response:
 @db.transactional
 def logout() -> Response:
     staff_auth.revoke(db.session(), request.cookies.get(COOKIE), utcnow())
+    return logged_out()
+
+
+def logged_out() -> Response:
+    """Forget the browser's side of the session and go to the login page."""
     session.clear()
     response = make_response(redirect(url_for("staff.login"), 303))
     response.delete_cookie(COOKIE, path="/sagsbehandler")
@@ -210,10 +215,7 @@ def staff_required(view: F) -> F:
 def logout_everywhere() -> Response:
     """Ends every session of this caseworker, on every device (e.g. a lost laptop)."""
     staff_auth.revoke_all(db.session(), g.staff.id, utcnow())
-    session.clear()
-    response = make_response(redirect(url_for("staff.login"), 303))
-    response.delete_cookie(COOKIE, path="/sagsbehandler")
-    return response
+    return logged_out()
 
 
 @bp.post("/forlaeng")

@@ -11,7 +11,6 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
@@ -186,9 +185,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "lang": str(get_locale()),
         "events": applications.history(db.session(), application),
         "trail": casework.audit_trail(db.session(), application.municipality_code, application.id),
-        "staff_names": dict(
-            db.session().execute(select(StaffUser.id, StaffUser.email)).tuples().all()
-        ),
+        "staff_names": casework.staff_emails(db.session(), application.municipality_code),
         "holder": holder,
         "notes": [
             {
