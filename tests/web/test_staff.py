@@ -346,3 +346,15 @@ def test_the_queue_marks_overdue_and_soon_due_cases_where_a_processing_time_is_s
         staff_client(app, "265", "ole@roskilde.dk").get("/sagsbehandler/").get_data(as_text=True)
     )
     assert roskilde.reference in other and "Ikke oplyst" in other and "overskredet" not in other
+
+
+def test_failures_older_than_the_throttle_window_are_dropped(app: Flask) -> None:
+    from portal.db.models import LoginFailure
+
+    client = app.test_client()
+    login(client, "x@vejen.dk", "forkert")
+    with database(app).transaction() as session:
+        session.execute(update(LoginFailure).values(at=utcnow() - timedelta(minutes=16)))
+    login(client, "y@vejen.dk", "forkert")
+    with database(app).transaction() as session:
+        assert len(list(session.scalars(select(LoginFailure)))) == 1
