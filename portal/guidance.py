@@ -41,7 +41,7 @@ from portal.standards import (
     Text,
     TransportCondition,
 )
-from portal.standards.model import Offers, Transport
+from portal.standards.model import OfferKind, Offers, Transport
 
 __all__ = [
     "Answers",
@@ -75,9 +75,9 @@ class FitLevel(enum.StrEnum):
 
 
 class OfferFit(enum.StrEnum):
-    MATCHES = "matches"  # the offer's stated target group matches the difficulties given
-    UNKNOWN = "unknown"  # no target group stated, or no difficulties given
-    DIFFERS = "differs"  # listed only because the person wished for it
+    MATCHES = "matches"  # the offer's name says it is for a difficulty the person gave
+    UNKNOWN = "unknown"  # the name says nothing, or no difficulties were given
+    DIFFERS = "differs"  # the name says it is for others; still listed, last
 
 
 class TransportStatus(enum.StrEnum):
@@ -106,13 +106,16 @@ class OfferMatch:
     offer: Offer
     fit: OfferFit
     wished: bool
-    reason: Statement  # who the offer is for, as stated (or that it is not stated)
+    reason: Statement | None  # what the standard says of this offer alone, if anything
 
 
 @dataclass(frozen=True, slots=True)
 class OfferGuidance:
+    kind: OfferKind
     notes: tuple[Statement, ...]  # how the municipality chooses an offer
-    matches: tuple[OfferMatch, ...]  # wished first, then matching, then unknown
+    shared_target: Statement | None  # said once of all the offers
+    activities: tuple[Statement, ...]  # what a person does there
+    matches: tuple[OfferMatch, ...]  # wished first, then matching, unknown, differing
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,7 @@ class TriggeredRule:
 class Guidance:
     code: str
     municipality: Text
+    document: Text  # what the municipality calls its standard
     version: str  # the standard file's version: a stored guidance traces to its text
     other: bool  # someone applies on the person's behalf: speak of them, not to them
     fit: Fit
@@ -162,8 +166,9 @@ class Guidance:
         yield from (r.statement for r in self.fit.reasons)
         yield from self.fit.look_at
         yield self.fit.can_apply
+        yield from self.offers.activities
         yield from self.offers.notes
-        yield from (m.reason for m in self.offers.matches)
+        yield from _present(self.offers.shared_target, *(m.reason for m in self.offers.matches))
         yield from (self.scope.days, self.scope.day_length, self.scope.duration)
         yield from (self.costs.free, self.costs.own_payment, self.costs.wage)
         transport = self.transport
@@ -181,6 +186,7 @@ class Guidance:
             "municipality": {
                 "code": self.code,
                 "name": {"da": self.municipality.da, "en": self.municipality.en},
+                "document": {"da": self.document.da, "en": self.document.en},
             },
             "standard_version": self.version,
             "voice": "other" if self.other else "self",
@@ -194,7 +200,10 @@ class Guidance:
                 "can_apply": s(self.fit.can_apply),
             },
             "offers": {
+                "kind": self.offers.kind.value,
+                "activities": [s(x) for x in self.offers.activities],
                 "notes": [s(x) for x in self.offers.notes],
+                "shared_target": s(self.offers.shared_target),
                 "matches": [_match_dict(m, s(m.reason)) for m in self.offers.matches],
             },
             "scope": {k: s(getattr(self.scope, k)) for k in ("days", "day_length", "duration")},
@@ -222,6 +231,7 @@ def guidance(answers: Answers, standard: Standard, today: date | None = None) ->
     return Guidance(
         code=standard.code,
         municipality=standard.name,
+        document=standard.document,
         version=standard.version,
         other=answers.applicant is Applicant.OTHER,
         fit=_fit(answers, standard.target, age, triggered),
@@ -295,22 +305,23 @@ def _look_at(answers: Answers, target: TargetGroup) -> tuple[Statement, ...]:
 
 
 def _offers(answers: Answers, offers: Offers) -> OfferGuidance:
-    matches = []
-    for offer in offers.items:
-        wished = answers.offer_wish == offer.id
-        fit = _offer_fit(offer, answers.difficulties)
-        if fit is OfferFit.DIFFERS and not wished:
-            continue
-        matches.append(OfferMatch(offer, fit, wished, offer.target))
+    # Every offer is listed: the standards say too little of whom each is for to leave one
+    # out. Only an offer whose own name says it fits the answers moves up.
+    matches = [
+        OfferMatch(o, _offer_fit(o, answers.difficulties), answers.offer_wish == o.id, o.target)
+        for o in offers.items
+    ]
     order = {OfferFit.MATCHES: 0, OfferFit.UNKNOWN: 1, OfferFit.DIFFERS: 2}
     matches.sort(key=lambda m: (not m.wished, order[m.fit]))
-    return OfferGuidance(offers.notes, tuple(matches))
+    return OfferGuidance(
+        offers.kind, offers.notes, offers.shared_target, offers.activities, tuple(matches)
+    )
 
 
 def _offer_fit(offer: Offer, difficulties: frozenset[Difficulty]) -> OfferFit:
-    if not offer.for_difficulties or not difficulties:
+    if not offer.name_says or not difficulties:
         return OfferFit.UNKNOWN
-    return OfferFit.MATCHES if offer.for_difficulties & difficulties else OfferFit.DIFFERS
+    return OfferFit.MATCHES if offer.name_says & difficulties else OfferFit.DIFFERS
 
 
 def _transport(answers: Answers, transport: Transport) -> TransportGuidance:

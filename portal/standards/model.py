@@ -25,6 +25,14 @@ class Effect(enum.StrEnum):
     UNLIKELY = "unlikely"
 
 
+class OfferKind(enum.StrEnum):
+    """What the standard's list names: offers to choose between, or providers that run them
+    (Næstved lists two providers, not offers)."""
+
+    OFFERS = "offers"
+    PROVIDERS = "providers"
+
+
 class TransportCondition(enum.StrEnum):
     """On which condition the municipality pays for transport (the five differ)."""
 
@@ -145,14 +153,19 @@ class TargetGroup:
 class Offer:
     id: str
     name: Text
-    for_difficulties: frozenset[Difficulty]  # empty: the standard does not say
-    target: Statement
+    # Whom the offer's own name says it is for (e.g. "Autismetilbud …"): never more than
+    # the name says, and empty when the name says nothing; the check holds it to the name.
+    name_says: frozenset[Difficulty]
+    target: Statement | None  # what the standard says of this offer alone, if anything
 
 
 @dataclass(frozen=True, slots=True)
 class Offers:
     items: tuple[Offer, ...]
     notes: tuple[Statement, ...]  # how offers are chosen: nearest, own first, elsewhere
+    kind: OfferKind = OfferKind.OFFERS
+    shared_target: Statement | None = None  # one note for all items (e.g. "not said whom")
+    activities: tuple[Statement, ...] = ()  # what a person does there, from the standard
     by_id: Mapping[str, Offer] = field(init=False)
 
     def __post_init__(self) -> None:

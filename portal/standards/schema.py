@@ -20,6 +20,7 @@ from portal.standards.model import (
     Need,
     NextSteps,
     Offer,
+    OfferKind,
     Offers,
     Rule,
     Scope,
@@ -32,6 +33,13 @@ from portal.standards.reader import Context, Node
 from portal.standards.text import Source, SourceKind, Statement, Text
 
 SCHEMA_VERSION = 1
+# Word stems in an offer's name that say whom it is for (`name_says`). Deliberately narrow:
+# "Sociale" in a provider's name ("Næstved Sociale Virksomhed") says nothing about whom.
+NAME_STEMS: dict[Difficulty, tuple[str, ...]] = {
+    Difficulty.PHYSICAL: ("fysisk",),
+    Difficulty.MENTAL: ("autis", "psykiatri", "psykisk", "hjerneskade", "udviklingshæm"),
+    Difficulty.SOCIAL: ("misbrug", "hjemløs", "socialt udsat"),
+}
 CODE_RE = re.compile(r"^\d{3}$")
 CONDITION_KEYS = {
     "situation_any",
@@ -157,7 +165,6 @@ def _build_levels(node: Node | None) -> FunctionLevels | None:
 
 
 def _build_offers(node: Node) -> Offers:
-    fallback = node.statement("no_target", required=False)
     items = []
     for key, child in node.subtables("items"):
         raw_name = child.raw("name")
@@ -166,21 +173,34 @@ def _build_offers(node: Node) -> Offers:
         else:
             child.seen.discard("name")
             name = child.text("name")
-        target = child.statement("target", required=fallback is None)
-        items.append(
-            Offer(
-                id=key,
-                name=name,
-                for_difficulties=child.enum_set("for", Difficulty),
-                target=target or fallback or _placeholder(node.ctx, child.key("target")),
-            )
-        )
+        name_says = child.enum_set("name_says", Difficulty)
+        _check_name_says(child, name, name_says)
+        items.append(Offer(key, name, name_says, child.statement("target", required=False)))
         child.finish()
-    offers = Offers(items=tuple(items), notes=tuple(_statements(node, "notes")))
+    offers = Offers(
+        items=tuple(items),
+        notes=tuple(_statements(node, "notes")),
+        kind=node.enum("kind", OfferKind, OfferKind.OFFERS)
+        if node.has("kind")
+        else OfferKind.OFFERS,
+        shared_target=node.statement("no_target", required=False),
+        activities=tuple(_statements(node, "activities")),
+    )
     if not offers.notes:
         node.ctx.problem(node.key("notes"), "say how an offer is chosen (or that it is not stated)")
     node.finish()
     return offers
+
+
+def _check_name_says(node: Node, name: Text, groups: frozenset[Difficulty]) -> None:
+    """An offer's group may be stated only where its own name says it: the standards list
+    offers by name and say nothing more about whom each is for."""
+    words = name.da.lower()
+    for group in sorted(groups):
+        if not any(stem in words for stem in NAME_STEMS[group]):
+            node.ctx.problem(
+                node.key("name_says"), f"the name {name.da!r} does not say the offer is {group}"
+            )
 
 
 def _build_scope(node: Node) -> Scope:

@@ -47,8 +47,19 @@ ROSKILDE = (
     "scr_klub",
     "makers_corner",
 )
-# Offers that do not depend on the answers: no target group is stated for them.
-FIXED_OFFERS = {"173": (), "157": (), "370": NAESTVED, "265": ROSKILDE}
+# Every offer is listed, in the file's order, except that an offer whose own name says whom
+# it is for comes first when that fits the answers and last when it does not (and a wished
+# offer comes before all).
+FILE_ORDER = {"173": (), "157": (), "575": VEJEN_ALL, "370": NAESTVED, "265": ROSKILDE}
+NAMED_MENTAL = {"autisme_makers_corner", "center_socialpsykiatri_neuropaedagogik"}
+
+
+def default_offers(code: str, persona: str) -> tuple[str, ...]:
+    offers, said = FILE_ORDER[code], PERSONAS[persona].difficulties
+    if not said:
+        return offers
+    mental = D.MENTAL in said
+    return tuple(sorted(offers, key=lambda o: (o in NAMED_MENTAL) != mental))
 
 
 def person(applicant: Applicant = Applicant.SELF, **kw: object) -> Answers:
@@ -111,7 +122,7 @@ class Row:
     fit: FitLevel
     transport: TransportStatus
     rules: frozenset[str] = field(default_factory=frozenset)
-    offers: tuple[str, ...] | None = None  # None: the municipality's fixed list
+    offers: tuple[str, ...] | None = None  # None: default_offers()
 
     @property
     def id(self) -> str:
@@ -126,54 +137,54 @@ def row(persona: str, code: str, fit: FitLevel, transport: TransportStatus,
 TABLE = [
     row("anna_mental_wants_company", "173", LIKELY, COVERED),
     row("anna_mental_wants_company", "157", LIKELY, COVERED),
-    row("anna_mental_wants_company", "575", LIKELY, COVERED, {"full_time_default"}, VEJEN_ALL),
+    row("anna_mental_wants_company", "575", LIKELY, COVERED, {"full_time_default"}),
     row("anna_mental_wants_company", "370", MAYBE, COVERED),
     row("anna_mental_wants_company", "265", LIKELY, COVERED),
     row("bo_relative_in_botilbud_with_other_offer", "173", MAYBE, DEPENDS,
         {"one_offer_at_a_time"}),
     row("bo_relative_in_botilbud_with_other_offer", "157", MAYBE, COVERED,
         {"botilbud", "one_offer_at_a_time"}),
-    row("bo_relative_in_botilbud_with_other_offer", "575", LIKELY, COVERED, None, VEJEN_ALL),
+    row("bo_relative_in_botilbud_with_other_offer", "575", LIKELY, COVERED),
     row("bo_relative_in_botilbud_with_other_offer", "370", LIKELY, COVERED),
     row("bo_relative_in_botilbud_with_other_offer", "265", LIKELY, DEPENDS),
     row("carl_social_problems_uses_open_offer", "173", LIKELY, NOT_COVERED),
     row("carl_social_problems_uses_open_offer", "157", MAYBE, NOT_COVERED,
         {"other_offers_first"}),
-    row("carl_social_problems_uses_open_offer", "575", LIKELY, NOT_COVERED, None, ()),
+    row("carl_social_problems_uses_open_offer", "575", LIKELY, NOT_COVERED),
     row("carl_social_problems_uses_open_offer", "370", MAYBE, NOT_COVERED,
         {"open_offers_first"}),
     row("carl_social_problems_uses_open_offer", "265", LIKELY, NOT_COVERED, {"open_offers"}),
     row("dorte_17_physical", "173", LIKELY, COVERED),
     row("dorte_17_physical", "157", LIKELY, COVERED),
-    row("dorte_17_physical", "575", UNLIKELY, COVERED, None, HANDICAP),
+    row("dorte_17_physical", "575", UNLIKELY, COVERED),
     row("dorte_17_physical", "370", UNLIKELY, COVERED),
     row("dorte_17_physical", "265", UNLIKELY, COVERED),
     row("erik_70_at_pension_age_by_relative", "173", LIKELY, COVERED),
     row("erik_70_at_pension_age_by_relative", "157", MAYBE, COVERED),
-    row("erik_70_at_pension_age_by_relative", "575", LIKELY, COVERED, None, VEJEN_ALL),
+    row("erik_70_at_pension_age_by_relative", "575", LIKELY, COVERED),
     row("erik_70_at_pension_age_by_relative", "370", LIKELY, COVERED, {"pension_age"}),
     row("erik_70_at_pension_age_by_relative", "265", LIKELY, COVERED),
     row("frida_wants_therapy_and_job_help", "173", MAYBE, NOT_COVERED),
     row("frida_wants_therapy_and_job_help", "157", MAYBE, COVERED, {"other_offers_first"}),
-    row("frida_wants_therapy_and_job_help", "575", MAYBE, COVERED, None, VEJEN_ALL),
+    row("frida_wants_therapy_and_job_help", "575", MAYBE, COVERED),
     row("frida_wants_therapy_and_job_help", "370", MAYBE, COVERED),
     row("frida_wants_therapy_and_job_help", "265", MAYBE, NOT_COVERED,
         {"exclusion_specialist", "exclusion_job_or_education"}),
     row("gustav_empty_draft_by_relative", "173", MAYBE, DEPENDS),
     row("gustav_empty_draft_by_relative", "157", MAYBE, DEPENDS),
-    row("gustav_empty_draft_by_relative", "575", MAYBE, DEPENDS, None, VEJEN_ALL),
+    row("gustav_empty_draft_by_relative", "575", MAYBE, DEPENDS),
     row("gustav_empty_draft_by_relative", "370", MAYBE, DEPENDS),
     row("gustav_empty_draft_by_relative", "265", MAYBE, DEPENDS),
     row("hanne_manages_alone_half_days_wants_veum_dag", "173", MAYBE, COVERED),
     row("hanne_manages_alone_half_days_wants_veum_dag", "157", MAYBE, COVERED),
     row("hanne_manages_alone_half_days_wants_veum_dag", "575", MAYBE, COVERED,
-        {"full_time_default"}, ("veum_dag", "kaerhoej", "noerrevang")),
+        {"full_time_default"}, ("veum_dag", "kaerhoej", "noerrevang", "socialpsykiatri")),
     row("hanne_manages_alone_half_days_wants_veum_dag", "370", UNLIKELY, COVERED,
         {"open_offers_first"}),
     row("hanne_manages_alone_half_days_wants_veum_dag", "265", MAYBE, COVERED, {"open_offers"}),
     row("ib_wants_escort_and_practical_help", "173", LIKELY, DEPENDS),
     row("ib_wants_escort_and_practical_help", "157", MAYBE, COVERED, {"other_offers_first"}),
-    row("ib_wants_escort_and_practical_help", "575", LIKELY, COVERED, None, HANDICAP),
+    row("ib_wants_escort_and_practical_help", "575", LIKELY, COVERED),
     row("ib_wants_escort_and_practical_help", "370", LIKELY, COVERED),
     row("ib_wants_escort_and_practical_help", "265", LIKELY, DEPENDS,
         {"exclusion_escort", "exclusion_personal_practical"}),
@@ -181,7 +192,7 @@ TABLE = [
         {"one_offer_at_a_time"}),
     row("jonas_in_another_offer_lives_at_home", "157", MAYBE, COVERED,
         {"one_offer_at_a_time", "club_offer"}),
-    row("jonas_in_another_offer_lives_at_home", "575", LIKELY, COVERED, None, VEJEN_ALL),
+    row("jonas_in_another_offer_lives_at_home", "575", LIKELY, COVERED),
     row("jonas_in_another_offer_lives_at_home", "370", MAYBE, COVERED),
     row("jonas_in_another_offer_lives_at_home", "265", LIKELY, NOT_COVERED),
 ]  # fmt: skip
@@ -209,7 +220,7 @@ def test_persona_gets_the_expected_fit_rules_offers_and_transport(
     result = _guidance(r, standards)
     assert result.fit.level is r.fit
     assert {rule.id for rule in result.special_rules} == r.rules
-    expected_offers = FIXED_OFFERS[r.code] if r.offers is None else r.offers
+    expected_offers = default_offers(r.code, r.persona) if r.offers is None else r.offers
     assert tuple(m.offer.id for m in result.offers.matches) == expected_offers
     assert result.transport.status is r.transport
     assert result.transport.condition is standards[r.code].transport.condition
@@ -296,17 +307,27 @@ def test_naestved_top_help_level_shows_the_rare_exception(standards: dict[str, S
     assert exception not in [s.id for s in below.fit.look_at]
 
 
-def test_a_wished_offer_comes_first_even_when_its_stated_group_differs(
+def test_a_wished_offer_comes_first_even_when_its_name_says_it_is_for_others(
     standards: dict[str, Standard],
 ) -> None:
-    answers = person(difficulties={D.PHYSICAL}, offer_wish="socialpsykiatri")
-    matches = guidance(answers, standards["575"], today=TODAY).offers.matches
+    answers = person(difficulties={D.PHYSICAL}, offer_wish="autisme_makers_corner")
+    matches = guidance(answers, standards["265"], today=TODAY).offers.matches
     first = matches[0]
     assert (first.offer.id, first.fit.value, first.wished) == (
-        "socialpsykiatri",
+        "autisme_makers_corner",
         "differs",
         True,
     )
+    assert len(matches) == len(ROSKILDE)
+
+
+def test_an_offer_whose_name_fits_the_answers_comes_first_and_says_only_what_the_name_says(
+    standards: dict[str, Standard],
+) -> None:
+    matches = guidance(person(difficulties={D.MENTAL}), standards["265"], today=TODAY)
+    first = matches.offers.matches[0]
+    assert (first.offer.id, first.fit.value) == ("autisme_makers_corner", "matches")
+    assert first.reason is not None and "Navnet" in first.reason.text("da")
 
 
 def test_naestved_clarification_phase_and_transport_means_are_in_the_guidance(
