@@ -6,7 +6,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_date, format_time
+from babel import dates
+from flask_babel import format_time, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -33,15 +34,22 @@ def soft_hyphens(text: object) -> Markup:
     return Markup(_PATTERN.sub(joint, str(escape(text))))  # noqa: S704 (input escaped above)
 
 
+# Babel's plain "en" is American English ("December 5, 2026"); the portal's English is British
+# ("5 December 2026"). Only the date pattern changes: the catalogue stays "en".
+DATE_LOCALES = {"en": "en_GB"}
+
+
 def when(moment: datetime) -> str:
     """A date and time in the user's language and the Danish time zone."""
-    return _(
-        "%(date)s kl. %(time)s", date=format_date(moment, "long"), time=format_time(moment, "HH:mm")
-    )
+    return _("%(date)s kl. %(time)s", date=day(moment), time=format_time(moment, "HH:mm"))
 
 
 def day(moment: datetime | date) -> str:
-    return format_date(moment, "long")
+    """A date in words in the user's language; a datetime is first put in the Danish time zone."""
+    if isinstance(moment, datetime):
+        moment = to_user_timezone(moment)
+    lang = str(get_locale() or "da")
+    return dates.format_date(moment, "long", locale=DATE_LOCALES.get(lang, lang))
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
