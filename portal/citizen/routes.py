@@ -15,7 +15,14 @@ from portal.citizen import session as drafts_in_session
 from portal.citizen.forms.about import OTHER_MUNICIPALITY
 from portal.citizen.forms.base import Context, StepForm
 from portal.citizen.guidance_view import guidance_snapshot, guidance_texts
-from portal.citizen.steps import FORMS, STEP_BY_SLUG, indicator, section_number, step_url
+from portal.citizen.steps import (
+    FORMS,
+    SECTION_TITLES,
+    STEP_BY_SLUG,
+    indicator,
+    section_number,
+    step_url,
+)
 from portal.citizen.voice import Voice
 from portal.db import drafts
 from portal.extensions import csrf
@@ -39,6 +46,7 @@ def page_args(step_id: str, answers: dict[str, Any], **extra: Any) -> dict[str, 
     return {
         "steps": indicator(answers, step_id),
         "section": section_number(step_id),
+        "section_title": SECTION_TITLES[journey.BY_ID[step_id].section],
         "section_count": len(journey.Section),
         "back_url": step_url(back.id) if back else None,
         "from_check": request.args.get("fra") == "tjek",

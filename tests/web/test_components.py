@@ -37,7 +37,7 @@ PAGE = """
 {% block title %}Eksempel{% endblock %}
 {% block content %}
 {{ back_link("/back") }}
-{{ step_indicator(steps) }}{{ step_subheading(2, 3) }}
+{{ step_indicator(steps) }}{{ step_subheading(2, 3, "To") }}
 <form method="post" novalidate>
 {{ text_input(form.name) }}{{ radios(form.who) }}
 {{ checkboxes(form.kinds) }}{{ date_input(form.born) }}
