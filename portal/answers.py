@@ -128,9 +128,7 @@ class Answers:
         """The age on `today`: from the birth date when known (it is exact), else as given."""
         if self.birth_date is None:
             return self.age
-        born = self.birth_date
-        before_birthday = (today.month, today.day) < (born.month, born.day)
-        return max(today.year - born.year - int(before_birthday), 0)
+        return age_from_birth_date(self.birth_date, today)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable form (sets sorted), the inverse of `from_dict`."""
@@ -172,6 +170,12 @@ class Answers:
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"bad answers: {exc!r}") from exc
+
+
+def age_from_birth_date(born: date, today: date) -> int:
+    """Whole years lived on `today`: one more on the birthday itself, never below 0."""
+    before_birthday = (today.month, today.day) < (born.month, born.day)
+    return max(today.year - born.year - int(before_birthday), 0)
 
 
 def _opt(value: Any, convert: Any) -> Any:

@@ -6,14 +6,23 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date
 from wtforms import IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.citizen.forms.base import Choice, Context, StepForm, no_control_characters, strip
+from portal.answers import age_from_birth_date
+from portal.citizen.forms.base import (
+    Choice,
+    Context,
+    Row,
+    StepForm,
+    no_control_characters,
+    strip,
+)
 from portal.citizen.voice import Localized, Q
 from portal.web.fields import DatePartsField
+from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.text import day
 
 CHOOSE_ONE = _l("Vælg et af svarene.")
 OTHER_MUNICIPALITY = "other"
@@ -151,14 +160,47 @@ class AgeForm(StepForm):
         if born is not None and born.year < date.today().year - 130:
             self.birth_date.errors.append(_l("Tjek året. Det ligger for langt tilbage."))
             return False
-        return True
+        return self.validate_agreement()
+
+    def validate_agreement(self) -> bool:
+        """A birth date and an age that disagree: ask which is right rather than keep both."""
+        born, given = self.birth_date.data, self.age.data
+        if born is None or given is None:
+            return True
+        years = age_from_birth_date(born, date.today())
+        if years == given:
+            return True
+        voice = self.context.voice
+        if voice.other:
+            message = _(
+                "Du har skrevet, at %(name)s er %(age)s år. Men ifølge fødselsdatoen er "
+                "%(name)s %(years)s år. Ret det, der er forkert.",
+                name=voice.name, age=given, years=years,
+            )  # fmt: skip
+        else:
+            message = _(
+                "Du har skrevet, at du er %(age)s år. Men ifølge fødselsdatoen er du "
+                "%(years)s år. Ret det, der er forkert.",
+                age=given, years=years,
+            )  # fmt: skip
+        self.age.errors.append(message)
+        return False
 
     @classmethod
     def initial_data(cls, stored: Mapping[str, Any]) -> dict[str, Any]:
         born = stored.get("birth_date")
         return {**stored, "birth_date": date.fromisoformat(born) if born else None}
 
+    def rows(self, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
+        """One row, not one per box: the birth date when given (it is exact), else the age."""
+        if stored.get("birth_date"):
+            answer = self.display("birth_date", stored["birth_date"])
+            return [Row(step, "birth_date", str(_l("Fødselsdato")), [answer])]
+        age = stored.get("age")
+        answer = self.display("age", age) if age is not None else str(_l("Ikke besvaret"))
+        return [Row(step, "age", str(_l("Alder")), [answer])]
+
     def display(self, name: str, value: Any) -> str:
         if name == "birth_date" and value:
-            return format_date(date.fromisoformat(value), "long")
+            return day(date.fromisoformat(value))
         return str(_l("%(years)s år", years=value)) if name == "age" else str(value)
