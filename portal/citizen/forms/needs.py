@@ -47,7 +47,7 @@ class DifficultiesForm(StepForm):
             Choice(
                 "social",
                 Q(_l("Sociale problemer")),
-                Q(_l("Fx ensomhed, misbrug eller ingen fast bolig.")),
+                Q(_l("Fx misbrug eller ingen fast bolig.")),
                 ffb=ffb.TARGET_GROUPS["social"],
             ),
             UNSURE,
