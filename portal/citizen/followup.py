@@ -14,11 +14,12 @@ from werkzeug.exceptions import NotFound
 
 from portal import applications
 from portal.citizen import session as drafts_in_session
-from portal.citizen.guidance_view import guidance_texts
+from portal.citizen.guidance_view import guidance_page, source_texts
 from portal.citizen.routes import bp
 from portal.citizen.submit import SUBMITTED_KEY
 from portal.citizen.voice import Q, Voice
 from portal.db.models import Application, Status
+from portal.guidance_layout import cited
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l
@@ -83,12 +84,12 @@ def receipt_context(receipt: applications.Receipt) -> dict[str, Any]:
         other=person.get("who", {}).get("who") == "other", first_name=person.get("first_name")
     )
     snapshot = cipher.decrypt(application.guidance_enc)
+    lang = str(get_locale())
     return {
         "application": application,
         "voice": voice,
         "snapshot": snapshot,
-        "timeline": timeline(snapshot, voice, str(get_locale())),
-        "texts": guidance_texts(snapshot, voice),
+        **guidance_page(snapshot, voice, lang, lead=timeline(snapshot, voice, lang)),
         "rows": cipher.decrypt(application.answers_enc),
         "status_link": status_url(receipt.status_token),
         "representative_link": status_url(receipt.representative_token)
@@ -168,17 +169,25 @@ def status(token: str) -> str:
               for e in applications.history(db.session(), application)]  # fmt: skip
     standard = drafts_in_session.standards().get(application.municipality_code)
     # Who handles the case; the standards give no phone numbers, so none is shown.
+    lang = str(get_locale())
     contact = standard.next_steps.unit.to_dict(by_representative) if standard else None
+    contact_lines, sources = cited([contact], lang)
     return render_template(
         "citizen/status.html",
         application=application,
         events=events,
         status_text=STATUS_TEXT,
         standard=standard,
-        standard_contact=contact,
+        contact_lines=contact_lines,
+        sources=sources,
+        texts=source_texts(
+            standard.name.get(lang) if standard else "",
+            standard.document.get(lang) if standard else None,
+            len(sources),
+        ),
         can_withdraw=application.status in applications.OPEN_STATUSES,
         token=token,
-        lang=str(get_locale()),
+        lang=lang,
     )
 
 

@@ -14,7 +14,7 @@ from portal import journey
 from portal.citizen import session as drafts_in_session
 from portal.citizen.forms.about import OTHER_MUNICIPALITY
 from portal.citizen.forms.base import Context, StepForm
-from portal.citizen.guidance_view import guidance_snapshot, guidance_texts
+from portal.citizen.guidance_view import guidance_page, guidance_snapshot
 from portal.citizen.steps import (
     FORMS,
     SECTION_TITLES,
@@ -153,8 +153,6 @@ def guidance() -> ResponseReturnValue:
         "citizen/guidance.html",
         form=None,
         continue_form=form,
-        snapshot=snapshot,
-        texts=guidance_texts(snapshot, context.voice),
-        lang=str(get_locale()),
+        **guidance_page(snapshot, context.voice, str(get_locale())),
         **page_args("guidance", answers),
     ), status

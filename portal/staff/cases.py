@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length
 
 from portal import applications, casework
 from portal.citizen.followup import STATUS_TEXT
-from portal.citizen.guidance_view import guidance_texts
+from portal.citizen.guidance_view import guidance_page
 from portal.citizen.steps import FORMS
 from portal.citizen.voice import Voice
 from portal.dashboard import overview
@@ -181,7 +181,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "revealed": reveal,
         "rows": data_cipher.decrypt(application.answers_enc),
         "snapshot": snapshot,
-        "texts": guidance_texts(snapshot, voice),
+        **guidance_page(snapshot, voice, str(get_locale())),
         "lang": str(get_locale()),
         "events": applications.history(db.session(), application),
         "trail": casework.audit_trail(db.session(), application.municipality_code, application.id),

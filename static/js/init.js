@@ -14,3 +14,26 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Print the details elements open, and close again afterwards the ones print opened.
+window.addEventListener("beforeprint", function () {
+  document.querySelectorAll("details:not([open])").forEach(function (details) {
+    details.open = true;
+    details.dataset.printOpened = "true";
+  });
+});
+window.addEventListener("afterprint", function () {
+  document.querySelectorAll("details[data-print-opened]").forEach(function (details) {
+    details.open = false;
+    delete details.dataset.printOpened;
+  });
+});
+
+// A numbered source reference opens the folded source list before the browser jumps there.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest(".source-ref a");
+  var list = document.getElementById("kilder");
+  if (link && list) {
+    list.open = true;
+  }
+});
