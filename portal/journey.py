@@ -70,10 +70,11 @@ STEPS: tuple[Step, ...] = (
     Step("days", Section.NEEDS),
     Step("day_length", Section.NEEDS),
     Step("transport", Section.NEEDS),
-    Step("offer_wish", Section.NEEDS),
     Step("action_plan", Section.NEEDS),
     Step("other_info", Section.NEEDS),
     Step("guidance", Section.GUIDANCE, summarised=False),
+    # After the guidance, so the offers have been seen before one is wished for.
+    Step("offer_wish", Section.GUIDANCE),
     Step("identity", Section.CONTACT),
     Step("address", Section.CONTACT),
     Step("contact", Section.CONTACT),

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal import ffb
-from portal.citizen.forms.base import Choice, Context, StepForm, no_control_characters, strip
+from portal.citizen.forms.base import (
+    Choice,
+    Context,
+    Row,
+    StepForm,
+    no_control_characters,
+    strip,
+)
 from portal.citizen.voice import Localized, Q
+from portal.standards import OfferKind
 from portal.web.fields import MultiCheckboxField
 from portal.web.i18n import lazy_gettext as _l
 
@@ -242,6 +250,12 @@ class TransportForm(StepForm):
     }
 
 
+PROVIDER_LABEL = Q(
+    _l("Ønsker du et bestemt sted, der står for tilbuddet?"),
+    _l("Ønsker %(name)s et bestemt sted, der står for tilbuddet?"),
+)
+
+
 class OfferWishForm(StepForm):
     offer = RadioField(validators=[InputRequired(CHOOSE_ONE)])
     offer_text = StringField(
@@ -260,6 +274,13 @@ class OfferWishForm(StepForm):
     hints = {"offer": Q(_l("Skriv det, hvis du har et ønske. Det er kommunen, der bestemmer."))}
     optional_fields = frozenset({"offer_text"})
 
+    def speak(self, context: Context) -> None:
+        super().speak(context)
+        # Næstved's standard names the two providers (leverandører), not offers to pick.
+        standard = context.standard
+        if standard is not None and standard.offers.kind is OfferKind.PROVIDERS:
+            self.offer.label.text = PROVIDER_LABEL.say(context.voice)
+
     def choices_for(self, name: str, context: Context) -> Sequence[Choice]:
         if name != "offer":
             return ()
@@ -276,6 +297,19 @@ class OfferWishForm(StepForm):
             self.offer_text.errors.append(_l("Skriv, hvilket tilbud det er."))
             return False
         return valid
+
+    def to_answer(self) -> dict[str, Any]:
+        # "Hvilket?" belongs to "Et andet tilbud" only: a text typed before another choice
+        # was made must not reach the caseworker beside the offer actually chosen.
+        answer = super().to_answer()
+        if answer.get("offer") != OTHER_OFFER:
+            answer["offer_text"] = None
+        return answer
+
+    def rows(self, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
+        if stored.get("offer") != OTHER_OFFER:
+            stored = {**stored, "offer_text": None}
+        return super().rows(stored, context, step)
 
 
 class ActionPlanForm(StepForm):
