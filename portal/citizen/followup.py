@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from typing import Any
 
@@ -15,13 +16,17 @@ from werkzeug.exceptions import NotFound
 from portal import applications
 from portal.citizen import session as drafts_in_session
 from portal.citizen.guidance_view import guidance_page, source_texts
+from portal.citizen.resume import ResumeMailForm, mail_settings
 from portal.citizen.routes import bp
 from portal.citizen.submit import SUBMITTED_KEY
 from portal.citizen.voice import Q, Voice
 from portal.db.models import Application, Status
+from portal.extensions import csrf
 from portal.guidance_layout import cited
+from portal.mail import send
 from portal.web import db
 from portal.web.access import access
+from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 
 STATUS_SALT = "portal.status-link"
@@ -64,8 +69,16 @@ def status_serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=STATUS_SALT)
 
 
+# A status link carries the bare 128-bit random token: short enough to read out or copy
+# from a phone, and no easier to guess than a signed one. Links made before (signed, about
+# 60 characters) keep working.
+RAW_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
+RECEIPT_MAILS_KEY = "receipt_mails"
+RECEIPT_MAILS_MAX = 3
+
+
 def status_url(token: str) -> str:
-    return url_for("citizen.status", token=status_serializer().dumps(token), _external=True)
+    return url_for("citizen.status", token=token, _external=True)
 
 
 def submitted_receipt() -> applications.Receipt:
@@ -119,10 +132,44 @@ def timeline(snapshot: dict[str, Any], voice: Voice, lang: str) -> list[dict[str
     return ordered
 
 
-@bp.get("/kvittering")
+@bp.route("/kvittering", methods=["GET", "POST"])
 @access("citizen")
-def receipt() -> str:
-    return render_template("citizen/receipt.html", **receipt_context(submitted_receipt()))
+def receipt() -> ResponseReturnValue:
+    if request.method == "POST":
+        csrf.protect()  # the blueprint is exempt; a forged POST learns nothing, not even a 404
+    context = receipt_context(submitted_receipt())
+    settings = mail_settings()
+    form = ResumeMailForm()
+    sent_count = int(session.get(RECEIPT_MAILS_KEY, 0))
+    status = 200
+    if request.method == "POST":
+        if sent_count >= RECEIPT_MAILS_MAX:
+            form.email.errors = [_l("Du har fået linket sendt 3 gange. Gem linket fra siden her.")]
+            status = 429
+        elif settings.can_send and form.validate():
+            send(settings, form.email.data or "", _("Din ansøgning"), receipt_mail(context))
+            session[RECEIPT_MAILS_KEY] = sent_count + 1
+            return redirect(url_for("citizen.receipt", sendt=1) + "#link", 303)
+        else:
+            status = 400
+    return render_template(
+        "citizen/receipt.html", **context, form=form if form.errors else None, mail_form=form,
+        can_mail=settings.can_send, sent=request.args.get("sendt") == "1",
+    ), status  # fmt: skip
+
+
+def receipt_mail(context: dict[str, Any]) -> str:
+    """The links and the reference only: never a name, a CPR number or an answer."""
+    reference = context["application"].reference
+    if context["representative_link"]:
+        return _(
+            "Her er dine links til ansøgningen %(reference)s.\n\nDit eget link:\n%(own)s\n\nLink til personen, du har søgt for:\n%(person)s\n\nMed linkene kan man se, hvordan det går, og trække ansøgningen tilbage.",
+            reference=reference, own=context["representative_link"], person=context["status_link"],
+        )  # fmt: skip
+    return _(
+        "Her er linket til din ansøgning %(reference)s:\n\n%(link)s\n\nMed linket kan du se, hvordan det går, og trække ansøgningen tilbage.",
+        reference=reference, link=context["status_link"],
+    )  # fmt: skip
 
 
 @bp.get("/kvittering.pdf")
@@ -139,10 +186,13 @@ def receipt_pdf() -> Response:
 
 
 def application_for(token: str) -> tuple[Application, bool]:
-    try:
-        raw = status_serializer().loads(token)
-    except BadSignature as err:
-        raise NotFound() from err
+    if RAW_TOKEN_RE.match(token):
+        raw: Any = token
+    else:
+        try:
+            raw = status_serializer().loads(token)
+        except BadSignature as err:
+            raise NotFound() from err
     found = applications.find_by_status_token(db.session(), raw) if isinstance(raw, str) else None
     if found is None:
         raise NotFound()

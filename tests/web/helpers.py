@@ -58,13 +58,9 @@ def readable_sentences(html: str) -> list[str]:
     def walk(node) -> None:  # type: ignore[no-untyped-def]
         if node.tag in {"script", "style", "template", "svg"}:
             return
-        if "source" in (node.get("class") or "").split():
-            # A citation ("Kilde: Vejen Kommune, afsnittet »2.1 Sagsbehandlingstid«") is a
-            # reference to look up, not prose to read; LIX measures the prose.
-            return
         own = [node.text or ""]
         for child in node:
-            if child.tag not in INLINE or "source" in (child.get("class") or "").split():
+            if child.tag not in INLINE:
                 flush(own)
                 own = []
                 walk(child)

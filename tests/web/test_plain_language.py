@@ -1,8 +1,8 @@
 """Klarsprog: every citizen page's rendered Danish text scores LIX <= 35.
 
 LIX = words per sentence + 100 x words over 6 letters / words. Headings, labels, list items
-and buttons count as units of their own; source citations and printed links are references,
-not prose, and are left out (tests/web/helpers.py says how).
+and buttons count as units of their own. Source references and the source list count like
+any other text; only printed links (a status URL to copy) are left out (tests/web/helpers.py).
 """
 
 from __future__ import annotations
@@ -69,12 +69,12 @@ def test_lix_counts_headings_as_units_of_their_own() -> None:
     assert readable_sentences(html) == ["Overskrift.", "En kort sætning."]
 
 
-def test_citations_and_printed_links_are_not_counted_as_prose() -> None:
+def test_printed_links_are_not_counted_as_prose_but_source_references_are() -> None:
     html = (
-        '<html><body><p>Det er gratis.<span class="source">Kilde: Gentofte Kommune, '
-        "kvalitetsstandard</span></p><p>https://portal.example/status/abc</p></body></html>"
+        '<html><body><p>Det er gratis.<sup class="source-ref"><a href="#kilde-1">1</a></sup>'
+        "</p><p>https://portal.example/status/abc</p></body></html>"
     )
-    assert readable_sentences(html) == ["Det er gratis."]
+    assert readable_sentences(html) == ["Det er gratis. 1."]
 
 
 def test_a_page_of_long_words_and_sentences_fails_the_limit() -> None:
