@@ -8,7 +8,7 @@ PORT ?= 5000
 MO := translations/da/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 
 .DEFAULT_GOAL := help
-.PHONY: help run test install install-test assets translations-compile migrate lint format \
+.PHONY: help run test test-fast install install-test assets translations-compile migrate lint format \
         typecheck translations bench clean
 
 help: ## List the targets
@@ -26,6 +26,13 @@ test: install-test assets translations-compile ## Install the test tools and run
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install-test assets translations-compile ## The inner loop: lint, types and every test but the browser ones
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
