@@ -3,8 +3,10 @@ with nothing in the mail but the links and the number."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -12,6 +14,14 @@ from portal.citizen.followup import status_serializer
 from tests.web.journey import answer_until, status_links, submit, token
 
 RECEIPT = "/kvittering"
+
+
+@pytest.fixture
+def mails(app: Flask, tmp_path: Path) -> Iterator[Path]:
+    """Mails are written to a folder instead of sent; yields the folder."""
+    app.config["MAIL_FOLDER"] = str(tmp_path)
+    yield tmp_path
+    app.config.pop("MAIL_FOLDER")
 
 
 def _receipt(client: FlaskClient, other: bool = False) -> str:
@@ -79,18 +89,14 @@ def test_a_relative_gets_both_links_by_mail(
 
 
 def test_a_bad_address_is_refused_next_to_the_field_and_nothing_is_sent(
-    app: Flask, client: FlaskClient, tmp_path: Path
+    client: FlaskClient, mails: Path
 ) -> None:
-    app.config["MAIL_FOLDER"] = str(tmp_path)
-    try:
-        html = _receipt(client)
-        response = client.post(RECEIPT, data={"email": "karen@", "csrf_token": token(html)})
-    finally:
-        app.config.pop("MAIL_FOLDER")
+    html = _receipt(client)
+    response = client.post(RECEIPT, data={"email": "karen@", "csrf_token": token(html)})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "navn@eksempel.dk" in page and 'id="error-summary-heading"' in page
-    assert not list(tmp_path.glob("*.eml"))
+    assert not list(mails.glob("*.eml"))
 
 
 def test_the_link_is_mailed_at_most_three_times_from_one_receipt(
