@@ -10,11 +10,15 @@ Add a law here, with a plain summary of what it says, before a file may cite it.
 from __future__ import annotations
 
 LAWS: dict[str, str] = {
+    # § 5 has one paragraph (no stk.): cited whole.
     "retssikkerhedsloven § 5": (
-        "Kommunen skal behandle en ansøgning om hjælp ud fra alle de muligheder for hjælp, "
-        "der er i den sociale lovgivning."
+        "Kommunen skal behandle ansøgninger og spørgsmål om hjælp ud fra alle de muligheder for "
+        "hjælp, der er i den sociale lovgivning, også rådgivning og vejledning. Den skal også se, "
+        "om der kan søges hjælp hos en anden myndighed eller efter anden lovgivning."
     ),
-    "retssikkerhedsloven § 67": (
+    # The 4-week deadline is § 67's opening rule (stk. 1). § 66 is the genvurdering: the
+    # municipality looks at the case again before the complaint goes on to Ankestyrelsen.
+    "retssikkerhedsloven § 67, stk. 1": (
         "Fristen for at klage er 4 uger fra den dag, man har fået besked om afgørelsen."
     ),
     "lov om social pension § 1 a": (

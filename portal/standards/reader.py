@@ -34,6 +34,12 @@ NUMBER_WORDS = {
     | frozenset({"ten", "eleven", "twelve", "fourteen", "twenty", "fortnight"}),
 }
 NOT_STATED_WORD = {"da": "ikke", "en": "not"}
+# A general rule of law is said as law in its own right ("Efter loven har du 4 uger ..."), so
+# nobody takes it for the municipality's own words.
+LAW_WORDS = {
+    "da": frozenset({"lov", "loven", "love", "lovene", "lovens"}),
+    "en": frozenset({"law", "laws", "act"}),
+}
 TOKEN_RE = re.compile(r"[^\W\d_]+")
 PLACEHOLDER_RE = re.compile(r"\{[^}]*\}")
 
@@ -179,6 +185,10 @@ class Node:
             self._check_numbers(lang, own_words | tokens(other_text))
             if source.kind is SourceKind.NOT_STATED and NOT_STATED_WORD[lang] not in own_words:
                 self.ctx.problem(self.key(lang), "a 'not stated' text must say so plainly")
+            if source.kind is SourceKind.LAW and own and not own_words & LAW_WORDS[lang]:
+                self.ctx.problem(
+                    self.key(lang), "a text that cites law must say so (e.g. 'Efter loven ...')"
+                )
         other = None
         if texts["da_other"] or texts["en_other"]:
             other = Text(

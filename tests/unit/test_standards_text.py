@@ -127,7 +127,7 @@ def test_source_labels_read_well_in_both_languages(standards: dict[str, Standard
     )
     deadline = standards["265"].next_steps.complaint_deadline
     assert deadline is not None
-    assert deadline.source.label("da") == "retssikkerhedsloven § 67 (lov)"
+    assert deadline.source.label("da") == "retssikkerhedsloven § 67, stk. 1 (lov)"
     processing = standards["157"].next_steps.processing_time.source
     assert processing.label("en") == "Gentofte Municipality, quality standard: not stated"
 
