@@ -18,7 +18,11 @@ from portal.standards.text import Source, SourceKind, Statement, Text
 
 E = TypeVar("E", bound=enum.Enum)
 
-STATEMENT_KEYS = ("da", "en", "da_other", "en_other", "source", "law", "not_stated")
+STATEMENT_KEYS = ("da", "en", "da_other", "en_other", "source", "law", "not_stated", "quote")
+# `quote`: a short verbatim snippet of the seed that a statement restates. Never shown; the
+# seed check (seedcheck.py) finds it under the cited section and holds the text to its hedges.
+QUOTE_WORDS_MIN = 3
+QUOTE_CHARS_MAX = 240
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 # Second-person words: a sentence with one of them addresses the person, so it needs a
 # third-person twin for when a relative applies on the person's behalf.
@@ -178,6 +182,7 @@ class Node:
         """Read this table's statement keys; the caller may read other keys first."""
         texts = {k: self._text_field(k) for k in ("da", "en", "da_other", "en_other")}
         source = self._source()
+        self._check_quote(source)
         for lang in ("da", "en"):
             own, other_text = texts[lang], texts[f"{lang}_other"]
             own_words = tokens(own)
@@ -228,6 +233,21 @@ class Node:
         if self.data["not_stated"] is not True:
             ctx.problem(self.key("not_stated"), "must be true (or use source/law)")
         return source(SourceKind.NOT_STATED)
+
+    def _check_quote(self, source: Source) -> None:
+        value = self.raw("quote")
+        if value is None:
+            return
+        if not isinstance(value, str) or not (
+            len(value.split()) >= QUOTE_WORDS_MIN and len(value) <= QUOTE_CHARS_MAX
+        ):
+            self.ctx.problem(
+                self.key("quote"),
+                f"must be a verbatim snippet of the seed, {QUOTE_WORDS_MIN} words to "
+                f"{QUOTE_CHARS_MAX} characters",
+            )
+        elif source.kind is not SourceKind.SEED:
+            self.ctx.problem(self.key("quote"), "only a statement with a source section quotes")
 
     def _check_voice(
         self, lang: str, own: str | None, own_words: frozenset[str], other: str | None
