@@ -143,7 +143,7 @@ TABLE = [
     row("bo_relative_in_botilbud_with_other_offer", "173", MAYBE, DEPENDS,
         {"one_offer_at_a_time"}),
     row("bo_relative_in_botilbud_with_other_offer", "157", MAYBE, COVERED,
-        {"botilbud", "one_offer_at_a_time"}),
+        {"botilbud", "one_offer_at_a_time", "club_offer"}),
     row("bo_relative_in_botilbud_with_other_offer", "575", LIKELY, COVERED),
     row("bo_relative_in_botilbud_with_other_offer", "370", LIKELY, COVERED),
     row("bo_relative_in_botilbud_with_other_offer", "265", LIKELY, DEPENDS),
@@ -190,8 +190,7 @@ TABLE = [
         {"exclusion_escort", "exclusion_personal_practical"}),
     row("jonas_in_another_offer_lives_at_home", "173", MAYBE, NOT_COVERED,
         {"one_offer_at_a_time"}),
-    row("jonas_in_another_offer_lives_at_home", "157", MAYBE, COVERED,
-        {"one_offer_at_a_time", "club_offer"}),
+    row("jonas_in_another_offer_lives_at_home", "157", MAYBE, COVERED, {"one_offer_at_a_time"}),
     row("jonas_in_another_offer_lives_at_home", "575", LIKELY, COVERED),
     row("jonas_in_another_offer_lives_at_home", "370", MAYBE, COVERED),
     row("jonas_in_another_offer_lives_at_home", "265", LIKELY, NOT_COVERED),
@@ -256,12 +255,27 @@ def test_gentofte_resident_in_botilbud_with_activities_gets_maybe_with_the_botil
     assert "botilbud" in result.text(result.fit.reasons[-1].statement, "da")
 
 
-def test_gentofte_club_offer_is_not_mentioned_to_someone_in_a_botilbud(
-    standards: dict[str, Standard],
+@pytest.mark.parametrize(
+    ("situation", "club_rule"),
+    [
+        (set(), False),
+        ({S.OTHER_104_OFFER}, False),
+        ({S.BOTILBUD_WITH_ACTIVITIES}, True),  # with or without another offer
+        ({S.BOTILBUD_WITH_ACTIVITIES, S.OTHER_104_OFFER}, True),
+    ],
+)
+def test_gentofte_club_offer_is_told_to_everyone_and_is_a_rule_for_those_in_a_botilbud(
+    situation: set[Situation], club_rule: bool, standards: dict[str, Standard]
 ) -> None:
-    answers = person(situation={S.OTHER_104_OFFER, S.BOTILBUD_WITH_ACTIVITIES})
-    rules = {r.id for r in guidance(answers, standards["157"], today=TODAY).special_rules}
-    assert rules == {"one_offer_at_a_time", "botilbud"}
+    # "der kan ... bevilges et klubtilbud til borgere, der ikke bor på botilbud": the note says
+    # it to everyone; whoever lives in a botilbud is told it is not for them.
+    result = guidance(person(situation=situation), standards["157"], today=TODAY)
+    rules = {r.id for r in result.special_rules}
+    assert ("club_offer" in rules) is club_rule
+    assert "offers.notes.club_offer" in [n.id for n in result.offers.notes]
+    if club_rule:
+        club = standards["157"].statement("rules.club_offer")
+        assert "ikke en mulighed for dig" in club.text("da")
 
 
 @pytest.mark.parametrize(
@@ -342,14 +356,17 @@ def test_naestved_clarification_phase_and_transport_means_are_in_the_guidance(
 def test_the_stored_snapshot_keeps_ids_sources_and_both_languages_in_the_voice_used(
     standards: dict[str, Standard],
 ) -> None:
-    answers = PERSONAS["jonas_in_another_offer_lives_at_home"]
-    relative = Answers.from_dict({**answers.to_dict(), "applicant": "other"})
-    snapshot = guidance(relative, standards["157"], today=TODAY).to_dict(name="Jonas")
+    answers = PERSONAS["bo_relative_in_botilbud_with_other_offer"]
+    snapshot = guidance(answers, standards["157"], today=TODAY).to_dict(name="Bo")
     assert snapshot["municipality"]["code"] == "157"
     assert snapshot["standard_version"] == standards["157"].version
     assert snapshot["voice"] == "other"
-    assert [r["id"] for r in snapshot["special_rules"]] == ["one_offer_at_a_time", "club_offer"]
-    club = snapshot["special_rules"][1]["statement"]
+    assert [r["id"] for r in snapshot["special_rules"]] == [
+        "botilbud",
+        "one_offer_at_a_time",
+        "club_offer",
+    ]
+    club = snapshot["special_rules"][2]["statement"]
     assert club["id"] == "rules.club_offer"
     assert club["source"] == {
         "kind": "seed",
@@ -360,8 +377,8 @@ def test_the_stored_snapshot_keeps_ids_sources_and_both_languages_in_the_voice_u
             "en": "Gentofte Municipality, quality standard, section “Omfang og varighed”",
         },
     }
-    assert club["text"]["da"].startswith("Bor Jonas ikke i et botilbud")
-    assert club["text"]["en"].startswith("If Jonas does not live in a residential home")
+    assert club["text"]["da"].endswith("Så det er ikke en mulighed for Bo.")
+    assert club["text"]["en"].endswith("So it is not an option for Bo.")
     assert [line["id"] for line in snapshot["next_steps"]][-2:] == [
         "next.free_choice",
         "next.notes.cooperate",

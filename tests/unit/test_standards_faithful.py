@@ -31,3 +31,13 @@ def test_lyngby_taarbaek_follow_up_asks_if_the_person_is_still_in_the_group(
 ) -> None:
     text = _da(standards["173"], "next.notes.follow_up_focus")
     assert "om du stadig hører til dem, tilbuddet er for" in text
+
+
+def test_gentofte_keeps_the_hedges_of_its_citizens_duties_and_follow_up(
+    standards: dict[str, Standard],
+) -> None:
+    gentofte = standards["157"]
+    for statement_id in ("next.assessment", "next.notes.cooperate"):
+        assert "Så vidt du kan" in _da(gentofte, statement_id)
+        assert "Så vidt Kim kan" in _da(gentofte, statement_id, other=True)
+    assert "løbende" in _da(gentofte, "next.follow_up")

@@ -91,8 +91,8 @@ def test_every_valid_file_passes_check_file() -> None:
         ('condition = "reduced_function"', 'condition = "always"', "transport.condition", "one of"),
         ('code = "157"', 'code = "Gentofte"', "code", "3-digit kommunekode"),
         (
-            'source = "Målgruppe"\nda = "Tilbuddet er for folk',
-            'not_stated = true\nsource = "Målgruppe"\nda = "Tilbuddet er for folk',
+            'source = "Målgruppe"\nquote = "Målgruppen har',
+            'not_stated = true\nsource = "Målgruppe"\nquote = "Målgruppen har',
             "target.group.source",
             "exactly one of",
         ),
