@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from portal.standards import Standard
 
 TODAY = date(2026, 1, 5)
@@ -41,3 +43,25 @@ def test_gentofte_keeps_the_hedges_of_its_citizens_duties_and_follow_up(
         assert "Så vidt du kan" in _da(gentofte, statement_id)
         assert "Så vidt Kim kan" in _da(gentofte, statement_id, other=True)
     assert "løbende" in _da(gentofte, "next.follow_up")
+
+
+def test_vejen_names_only_the_three_offers_of_section_2_2(standards: dict[str, Standard]) -> None:
+    vejen = standards["575"].offers
+    assert [o.name.da for o in vejen.items] == ["Kærhøj", "Nørrevang", "Veum Dag"]
+    assert "psykisk sygdom" in vejen.notes[0].text("da")
+
+
+@pytest.mark.parametrize("statement_id", ["rules.full_time_default", "scope.days"])
+def test_vejen_fewer_days_are_decided_by_an_assessment_not_by_a_wish(
+    statement_id: str, standards: dict[str, Standard]
+) -> None:
+    text = _da(standards["575"], statement_id)
+    assert "vurder" in text
+    assert "aftales" not in text
+
+
+def test_vejen_follow_up_is_yearly_as_a_starting_point_and_otherwise_when_needed(
+    standards: dict[str, Standard],
+) -> None:
+    text = _da(standards["575"], "next.follow_up")
+    assert "som udgangspunkt" in text and "når der er brug for det" in text
