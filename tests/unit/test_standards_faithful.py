@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from portal.standards import Standard
+from portal.standards import SourceKind, Standard
 
 TODAY = date(2026, 1, 5)
 
@@ -65,3 +65,24 @@ def test_vejen_follow_up_is_yearly_as_a_starting_point_and_otherwise_when_needed
 ) -> None:
     text = _da(standards["575"], "next.follow_up")
     assert "som udgangspunkt" in text and "når der er brug for det" in text
+
+
+def test_naestved_levels_1_and_2_are_in_the_group_only_in_some_assessed_cases(
+    standards: dict[str, Standard],
+) -> None:
+    levels = standards["370"].target.function_levels
+    assert levels is not None
+    for statement in (levels.sometimes_text, levels.outside_text):
+        assert "I nogle tilfælde vurderer kommunen" in statement.text("da")
+        assert "kan også få det" not in statement.text("da")
+
+
+@pytest.mark.parametrize("code", ["370", "575"])
+def test_a_standard_that_charges_only_for_extras_is_cited_not_called_silent(
+    code: str, standards: dict[str, Standard]
+) -> None:
+    # Næstved charges only for voluntary extras; Vejen names payment only for trips, events
+    # and materials. Neither is silent on cost, so neither may say it is.
+    free = standards[code].costs.free
+    assert free.source.kind is SourceKind.SEED
+    assert "har ikke skrevet" not in free.text("da")
