@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from portal.guidance import Answers, Applicant, Wish, guidance
 from portal.standards import SourceKind, Standard
 
 TODAY = date(2026, 1, 5)
@@ -86,3 +87,41 @@ def test_a_standard_that_charges_only_for_extras_is_cited_not_called_silent(
     free = standards[code].costs.free
     assert free.source.kind is SourceKind.SEED
     assert "har ikke skrevet" not in free.text("da")
+
+
+@pytest.mark.parametrize("wish", [Wish.JOB_OR_EDUCATION_SUPPORT, Wish.ESCORT, Wish.PRACTICAL_HELP])
+def test_roskilde_help_under_other_rules_is_one_rule_for_any_of_its_wishes(
+    wish: Wish, standards: dict[str, Standard]
+) -> None:
+    everything = Answers(Applicant.SELF, wishes=frozenset(Wish) - {Wish.THERAPY})
+    for answers in (Answers(Applicant.SELF, wishes=frozenset({wish})), everything):
+        rules = [r.id for r in guidance(answers, standards["265"], today=TODAY).special_rules]
+        assert rules.count("exclusion_other_law") == 1
+        assert not [r for r in rules if r.startswith("exclusion_") and r != "exclusion_other_law"]
+
+
+def test_roskilde_excludes_help_that_needs_a_specialist_and_says_advice_is_included(
+    standards: dict[str, Standard],
+) -> None:
+    text = _da(standards["265"], "rules.exclusion_specialist")
+    assert "som kræver en specialist" in text
+    assert "Rådgivning og vejledning er derimod en del af tilbuddet" in text
+    assert "psykiater" not in text
+
+
+@pytest.mark.parametrize("code", ["173", "157", "575", "370", "265"])
+def test_every_standard_says_what_a_person_does_there_or_what_for(
+    code: str, standards: dict[str, Standard]
+) -> None:
+    activities = standards[code].offers.activities
+    assert 1 <= len(activities) <= 2
+    assert all(s.source.kind is SourceKind.SEED for s in activities)
+
+
+@pytest.mark.parametrize("code", ["575", "370", "265"])
+def test_the_age_line_and_the_too_young_line_share_no_sentence(
+    code: str, standards: dict[str, Standard]
+) -> None:
+    target = standards[code].target
+    assert target.age_below is not None
+    assert target.age.text("da") not in target.age_below.text("da")
