@@ -20,6 +20,7 @@ from portal.guidance import (
     guidance,
 )
 from portal.standards import STANDARDS_DIR, SourceKind, Standard, load_all
+from portal.standards.lix import sentences
 from portal.standards.seedcheck import heading_in_seed
 
 # Offer ids from the real files, plus one that no municipality has.
@@ -102,3 +103,19 @@ def test_fit_is_unlikely_exactly_when_a_reason_says_so(
         assert (fit.level is FitLevel.UNLIKELY) == ("unlikely" in effects)
         if fit.level is FitLevel.LIKELY:
             assert effects <= {"supports"}
+
+
+@PROPERTY
+@given(answers=answers_strategy, today=days)
+def test_no_sentence_is_shown_twice_in_one_guidance(
+    answers: Answers, today: date, standards: dict[str, Standard]
+) -> None:
+    # The page drops a repeated sentence; the files should not rely on it (one idea, one line).
+    for standard in standards.values():
+        result = guidance(answers, standard, today=today)
+        for lang in ("da", "en"):
+            seen: dict[str, str] = {}
+            for line in result.lines():
+                for sentence in sentences(result.text(line, lang, "Kim")):
+                    key = " ".join(sentence.lower().split())
+                    assert seen.setdefault(key, line.id) == line.id, (sentence, seen[key])
