@@ -24,17 +24,19 @@ class PortalFlask(Flask):
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app. `config` overrides what the environment says (tests use it)."""
+    instance = settings.instance_path()
     app = PortalFlask(
         __name__,
-        template_folder=str(settings.ROOT / "templates"),
-        static_folder=str(settings.ROOT / "static"),
-        instance_path=str(settings.INSTANCE),
+        template_folder=str(settings.TEMPLATES),
+        static_folder=str(settings.STATIC),
+        instance_path=str(instance),
     )
     app.config.update(settings.from_environment())
     app.config.update(config or {})
     settings.check_production(app.config)
-    # The embedded database and development mail live in instance/, which git ignores.
-    settings.INSTANCE.mkdir(exist_ok=True)
+    # The embedded database and development mail live in the instance folder
+    # (PORTAL_INSTANCE_PATH, default ./instance, which git ignores), never beside the code.
+    instance.mkdir(parents=True, exist_ok=True)
     # Loaded and validated once; a bad file stops start-up with its file, key and problem.
     app.extensions["portal.standards"] = load_all(app.config.get("STANDARDS_DIR"))
     app.extensions["portal.cipher"] = DataCipher(app.config["DATA_KEYS"], app.config["INDEX_KEY"])
@@ -42,7 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
-        default_translation_directories=str(settings.ROOT / "translations"),
+        default_translation_directories=str(settings.TRANSLATIONS),
     )
     csrf.init_app(app)
     web_db.init_app(app)

@@ -10,12 +10,30 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = ROOT / "instance"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _resource_root() -> Path:
+    """The folder holding templates/, static/ and translations/.
+
+    A checkout (and an editable install) keeps them at the top level, beside portal/; a wheel
+    carries them inside the package, where the build (setup.py) copies them. Looking for the
+    package's own copy first means an installed portal never reads from the working directory.
+    """
+    if (PACKAGE_DIR / "templates").is_dir():
+        return PACKAGE_DIR
+    return PACKAGE_DIR.parent
+
+
+ROOT = _resource_root()
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+TRANSLATIONS = ROOT / "translations"
 
 # Fixed, public keys for development and tests only; production rejects them by value.
 DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-use-0000000000"  # noqa: S105
@@ -41,10 +59,27 @@ def _env_bool(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _default_database_url(env: Environment) -> str:
+def instance_path(environ: os._Environ[str] | dict[str, str] | None = None) -> Path:
+    """Where the embedded database and development mail live: PORTAL_INSTANCE_PATH, else
+    ./instance in the working directory; absolute, and never inside the installed package."""
+    environ = os.environ if environ is None else environ
+    path = Path(environ.get("PORTAL_INSTANCE_PATH") or "instance").expanduser().resolve()
+    code = {
+        PACKAGE_DIR,
+        *(Path(sysconfig.get_path(key)).resolve() for key in ("purelib", "platlib")),
+    }
+    if any(path.is_relative_to(folder) for folder in code):
+        raise ConfigError(
+            f"Refusing to start: the instance folder {path} is inside the installed code; "
+            f"set PORTAL_INSTANCE_PATH to a folder of its own (e.g. /var/lib/portal/instance)."
+        )
+    return path
+
+
+def _default_database_url(env: Environment, instance: Path) -> str:
     if env.name == "test":
         return "sqlite://"
-    return f"sqlite:///{INSTANCE / 'portal.sqlite3'}"
+    return f"sqlite:///{instance / 'portal.sqlite3'}"
 
 
 def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, Any]:
@@ -59,7 +94,8 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "SECRET_KEY": environ.get("SECRET_KEY") or ("" if prod else DEV_SECRET_KEY),
         "DATA_KEYS": environ.get("PORTAL_DATA_KEYS") or ("" if prod else DEV_DATA_KEY),
         "INDEX_KEY": environ.get("PORTAL_INDEX_KEY") or ("" if prod else DEV_INDEX_KEY),
-        "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL") or _default_database_url(env),
+        "SQLALCHEMY_DATABASE_URI": environ.get("DATABASE_URL")
+        or _default_database_url(env, instance_path(environ)),
         "SESSION_COOKIE_NAME": "portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
