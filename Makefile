@@ -6,10 +6,17 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 MO := translations/da/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
+# Everything Python comes from the lock files in requirements/, hash-checked, installed by the uv
+# release that requirements/test.txt pins (pip only bootstraps uv).
+UV := $(BIN)/uv
+UV_PIN := $(shell sed -n 's/^\(uv==[^ ;]*\).*/\1/p' requirements/test.txt)
+INSTALL := $(UV) pip install --quiet --python $(BIN)/python
+LOCK := $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+        --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast install install-test assets translations-compile migrate lint format \
-        typecheck translations bench clean
+.PHONY: help run test test-fast install install-test lock dist assets translations-compile migrate \
+        lint format typecheck translations bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -27,29 +34,39 @@ test: install-test assets translations-compile ## Install the test tools and run
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: install-test assets translations-compile ## The inner loop: lint, types and every test but the browser ones
+test-fast: install-test assets translations-compile ## The inner loop: lint, types and every test but the browser and wheel ones
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not browser and not packaging" $(PYTEST_ARGS)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.stamp-app: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(UV): | $(BIN)/python
+	$(BIN)/pip install --quiet $(UV_PIN)
+
+$(VENV)/.stamp-app: requirements/app.txt pyproject.toml setup.py | $(UV)
+	$(INSTALL) --require-hashes -r requirements/app.txt
+	$(INSTALL) --no-deps -e .
 	touch $@
 
-$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-app
-	$(BIN)/pip install --quiet -e '.[postgres,prod,test]'
+$(VENV)/.stamp-test: requirements/test.txt $(VENV)/.stamp-app
+	$(INSTALL) --require-hashes -r requirements/test.txt
 	touch $@
 
-install: $(VENV)/.stamp-app ## Create .venv and install the portal
-install-test: $(VENV)/.stamp-test ## Also install PostgreSQL driver, gunicorn and the test tools
+install: $(VENV)/.stamp-app ## Create .venv and install the portal from requirements/app.txt
+install-test: $(VENV)/.stamp-test ## Also install the test tools from requirements/test.txt
+
+lock: $(UV) ## Re-resolve requirements/*.txt from pyproject.toml, keeping pins (UPGRADE=1: newest)
+	$(LOCK) pyproject.toml --extra postgres --extra prod -o requirements/app.txt
+	$(LOCK) pyproject.toml --all-extras -c requirements/app.txt -o requirements/test.txt
+
+dist: install-test assets ## Build the wheel (with templates, DKFDS, catalogues) and sdist into dist/
+	$(UV) build --quiet --out-dir dist .
 
 node_modules/.stamp: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to fetch the design system."; exit 1; }
@@ -92,4 +109,4 @@ bench: install-test ## Run the benchmarks (results go in docs/benchmarks.md by h
 	$(BIN)/python bench/queue_bench.py --sizes 1000 100000
 
 clean: ## Remove the venv, node_modules, vendored assets and compiled catalogues
-	rm -rf $(VENV) node_modules static/vendor $(MO) *.egg-info
+	rm -rf $(VENV) node_modules static/vendor $(MO) *.egg-info build dist
