@@ -12,7 +12,7 @@ from portal.crypto import DataCipher
 from portal.extensions import babel, csrf
 from portal.standards import load_all
 from portal.web import db as web_db
-from portal.web import errors, i18n, security
+from portal.web import assets, errors, i18n, security
 from portal.web.text import answer_row, day, iso_when, printable, soft_hyphens, when
 
 
@@ -51,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    assets.init_app(app)
     _register_proxy(app)
     _register_jinja(app)
     _register_blueprints(app)

@@ -12,6 +12,8 @@ from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
 
+from portal.web.assets import static_url
+
 
 def select_locale() -> str:
     chosen = session.get("lang")
@@ -100,17 +102,6 @@ def _ngettext(context: Any, singular: str, plural: str, num: int, **variables: A
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 (as in _gettext)
     return text % {"num": num, **variables}  # type: ignore[no-any-return]
-
-
-_static_urls: dict[tuple[str, str], str] = {}
-
-
-def static_url(filename: str) -> str:
-    """url_for('static') for files that never change within a deployment, looked up once."""
-    key = (request.script_root, filename)
-    if key not in _static_urls:
-        _static_urls[key] = url_for("static", filename=filename)
-    return _static_urls[key]
 
 
 def init_app(app: Flask) -> None:

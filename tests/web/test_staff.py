@@ -286,7 +286,7 @@ def test_exports_hold_the_case_and_are_logged(app: Flask) -> None:
 def test_the_timeout_warnings_button_extends_the_session(app: Flask) -> None:
     client = staff_client(app, "575", "ida@vejen.dk")
     html = client.get("/sagsbehandler/").get_data(as_text=True)
-    assert 'data-idle-seconds="900"' in html and "staff-timeout.js" in html
+    assert 'data-idle-seconds="900"' in html and "js/staff-timeout." in html
     with client.session_transaction() as session:
         session["staff_seen"] -= 14 * 60  # one minute left
     response = client.post("/sagsbehandler/forlaeng", data={
