@@ -123,6 +123,10 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "MAIL_PASSWORD": environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": environ.get("MAIL_USE_TLS", "true").lower() != "false",
         "MAIL_SENDER": environ.get("MAIL_SENDER", "no-reply@localhost"),
+        # Mails a visitor can make the portal send (portal.mail_throttle): per draft or
+        # application, and per address, each per 24 hours.
+        "MAIL_LIMIT_PER_CASE": int(environ.get("MAIL_LIMIT_PER_CASE", "3")),
+        "MAIL_LIMIT_PER_ADDRESS": int(environ.get("MAIL_LIMIT_PER_ADDRESS", "5")),
     }
     return config
 

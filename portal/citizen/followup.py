@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 from portal import applications
 from portal.citizen import session as drafts_in_session
 from portal.citizen.guidance_view import guidance_page, source_texts
-from portal.citizen.resume import ResumeMailForm, mail_settings
+from portal.citizen.resume import ResumeMailForm, mail_refused, mail_settings
 from portal.citizen.routes import bp
 from portal.citizen.submit import SUBMITTED_KEY
 from portal.citizen.voice import Q, Voice
@@ -73,8 +73,6 @@ def status_serializer() -> URLSafeSerializer:
 # from a phone, and no easier to guess than a signed one. Links made before (signed, about
 # 60 characters) keep working.
 RAW_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22}$")
-RECEIPT_MAILS_KEY = "receipt_mails"
-RECEIPT_MAILS_MAX = 3
 
 
 def status_url(token: str) -> str:
@@ -140,22 +138,19 @@ def receipt() -> ResponseReturnValue:
     context = receipt_context(submitted_receipt())
     settings = mail_settings()
     form = ResumeMailForm()
-    sent_count = int(session.get(RECEIPT_MAILS_KEY, 0))
-    status = 200
+    status, headers = 200, {}
     if request.method == "POST":
-        if sent_count >= RECEIPT_MAILS_MAX:
-            form.email.errors = [_l("Du har fået linket sendt 3 gange. Gem linket fra siden her.")]
-            status = 429
-        elif settings.can_send and form.validate():
-            send(settings, form.email.data or "", _("Din ansøgning"), receipt_mail(context))
-            session[RECEIPT_MAILS_KEY] = sent_count + 1
-            return redirect(url_for("citizen.receipt", sendt=1) + "#link", 303)
-        else:
-            status = 400
+        status = 400
+        if settings.can_send and form.validate():
+            refused = mail_refused(f"application:{context['application'].id}", form)
+            if refused is None:
+                send(settings, form.email.data or "", _("Din ansøgning"), receipt_mail(context))
+                return redirect(url_for("citizen.receipt", sendt=1) + "#link", 303)
+            status, headers = 429, refused
     return render_template(
         "citizen/receipt.html", **context, form=form if form.errors else None, mail_form=form,
         can_mail=settings.can_send, sent=request.args.get("sendt") == "1",
-    ), status  # fmt: skip
+    ), status, headers  # fmt: skip
 
 
 def receipt_mail(context: dict[str, Any]) -> str:

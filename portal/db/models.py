@@ -226,3 +226,16 @@ class CaseNote(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     text_enc: Mapped[str] = mapped_column(Text)
+
+
+class MailQuota(Base):
+    """How many mails visitors made the portal send about one draft or application, or to one
+    address, since `window_start` (portal.mail_throttle). The key is a keyed HMAC
+    (PORTAL_INDEX_KEY) of what is counted: never an address, nor a draft's id."""
+
+    __tablename__ = "mail_quota"
+
+    key_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Indexed: expired counters are deleted by it.
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    sent: Mapped[int] = mapped_column(default=0)
