@@ -129,10 +129,15 @@ def source_texts(name: str, document: str | None, count: int) -> dict[str, str]:
     }
 
 
+# Næstved lists providers (leverandører), not offers: its silence is about them.
+PROVIDER_TOPICS = {"offers.no_target": _l("hvem hvert sted er for")}
+
+
 def _not_stated_line(snapshot: dict[str, Any], layout: Layout, lang: str) -> str | None:
     if not layout.not_stated:
         return None
-    topics = format_list([str(TOPICS[t]) for t in layout.not_stated], locale=lang)
+    names = {**TOPICS, **(PROVIDER_TOPICS if layout.offers_kind == "providers" else {})}
+    topics = format_list([str(names[t]) for t in layout.not_stated], locale=lang)
     document = snapshot["municipality"].get("document", {}).get(lang)
     if document:
         return str(

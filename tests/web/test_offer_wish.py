@@ -42,3 +42,12 @@ def test_naestved_asks_about_the_providers_its_standard_names(client: FlaskClien
     html = client.get(OFFER).get_data(as_text=True)
     assert "et bestemt sted, der står for tilbuddet" in html
     assert "Næstved Sociale Virksomhed (NSV)" in html
+
+
+def test_naestveds_guidance_speaks_of_providers_where_its_standard_is_silent(
+    client: FlaskClient,
+) -> None:
+    answer_until(client, stop="/ansoeg/vejledning", **{"/ansoeg/kommune": {"municipality": "370"}})
+    html = client.get("/ansoeg/vejledning").get_data(as_text=True)
+    assert "Hvem der står for tilbuddet" in html and "hvem hvert sted er for" in html
+    assert "hvem hvert tilbud er for" not in html
