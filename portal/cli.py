@@ -11,10 +11,11 @@ import sys
 import click
 from cryptography.fernet import Fernet
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
 from sqlalchemy import select
 
 from portal import passwords
+from portal.config import ConfigError
 from portal.db import drafts
 from portal.db import migrate as migrations
 from portal.db.models import StaffRole, StaffUser
@@ -27,7 +28,11 @@ def main() -> None:
     from portal import create_app
 
     cli = FlaskGroup(create_app=lambda: create_app(), help=__doc__)
-    cli.main(prog_name="portal")
+    try:
+        cli.main(prog_name="portal")
+    except ConfigError as err:
+        # An unsafe or unusable setting: its one-line reason, not a traceback.
+        sys.exit(str(err))
 
 
 @click.command("migrate")
@@ -112,6 +117,29 @@ def purge_drafts_command() -> None:
     click.echo(f"Deleted {count} draft(s) untouched for 30 days.")
 
 
+@click.command("serve")
+@click.option("--print-config", is_flag=True, help="Print the gunicorn settings and exit.")
+@pass_script_info
+def serve_command(info: ScriptInfo, print_config: bool) -> None:
+    """Serve the portal with gunicorn: production in one command.
+
+    Settings come from PORTAL_BIND, PORTAL_WORKERS, PORTAL_THREADS, PORTAL_TIMEOUT,
+    PORTAL_GRACEFUL_TIMEOUT, PORTAL_KEEPALIVE and PORTAL_MAX_REQUESTS (see portal/serve.py).
+    """
+    from portal import serve
+
+    try:
+        settings = serve.options()
+    except serve.ServeConfigError as err:
+        raise click.ClickException(str(err)) from err
+    if print_config:
+        for key in sorted(settings):
+            if key != "logconfig_dict":
+                click.echo(f"{key} = {settings[key]!r}")
+        return
+    serve.run(info.load_app(), settings)
+
+
 def register(app: Flask) -> None:
     commands = (
         migrate_command, new_data_key_command, create_staff_command, demo_data_command,
@@ -120,3 +148,4 @@ def register(app: Flask) -> None:
     for command in commands:
         app.cli.add_command(command)
     app.cli.add_command(standards)
+    app.cli.add_command(serve_command)

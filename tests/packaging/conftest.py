@@ -1,7 +1,7 @@
 """The portal as an operator gets it: a wheel, installed into a fresh venv outside the checkout
 with the locked dependencies, run as a separate process from a folder of its own.
 
-Building and installing costs about 15 s on a warm uv cache, once per session; each started
+Building and installing costs about 10 s on a warm uv cache, once per session; each started
 server a few seconds more. `make test-fast` leaves these tests out (marker `packaging`).
 """
 
@@ -34,7 +34,7 @@ PASSED_ON = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "UV_CACHE_DIR")
 
 def needs(tool: str) -> str:
     """The tool's path; skips without it, except in CI, where nothing may skip."""
-    found = shutil.which(tool)
+    found = shutil.which(tool, path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
     if found is None:
         message = f"{tool} is not installed (.ci/run installs it)"
         if IN_CI:

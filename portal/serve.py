@@ -1,0 +1,104 @@
+"""`portal serve`: the portal under gunicorn, configured from the environment.
+
+One command for production, so the systemd unit, a container and a person at a terminal start
+the portal the same way. The settings, each with its environment variable:
+
+| variable | what it sets | default |
+|---|---|---|
+| `PORTAL_BIND` | where to listen: `host:port` or `unix:/path`, comma-separated for several | `127.0.0.1:8000` |
+| `PORTAL_WORKERS` | worker processes | the number of CPU cores, at least 2 |
+| `PORTAL_THREADS` | threads per worker (gthread); a thread waits on the database, not the CPU | `4` |
+| `PORTAL_TIMEOUT` | seconds a worker may stay silent before it is killed and replaced | `60` |
+| `PORTAL_GRACEFUL_TIMEOUT` | seconds running requests get to finish on stop or restart | `30` |
+| `PORTAL_KEEPALIVE` | seconds an idle connection from the proxy stays open | `5` |
+| `PORTAL_MAX_REQUESTS` | a worker is replaced after about this many requests (0: never) | `1000` |
+
+The app is built once, in the master process, before the workers fork: a refused production
+setting stops the start with its one-line reason instead of a crash loop of workers, and the
+workers share the loaded code and standards. Each worker then drops the database connections
+it inherited (`post_fork`), as SQLAlchemy asks of forked processes.
+
+Logs go to standard error (the journal under systemd). gunicorn's access log has one line a
+request with the time, method, status, size and duration, but neither the path nor the query
+string: a path may carry a status or resume token, which is as good as a password. The control
+socket is off: systemd (or the container runtime) manages the process, and two portals on one
+host would otherwise share the default socket path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from portal.web.db import database
+
+DEFAULT_BIND = "127.0.0.1:8000"
+
+
+class ServeConfigError(ValueError):
+    """An environment variable for `portal serve` has a value it cannot use."""
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ServeConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise ServeConfigError(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
+# gunicorn's atoms: time, method, status, response size, duration in ms. No %(U)s, %(q)s, %(r)s,
+# %(f)s or headers: those may hold a token, a query string or personal data.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s" %(s)s %(B)s %(M)sms'
+
+
+def options(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The gunicorn settings for this environment (`portal serve --print-config` shows them)."""
+    environ = os.environ if environ is None else environ
+    binds = [b.strip() for b in environ.get("PORTAL_BIND", DEFAULT_BIND).split(",") if b.strip()]
+    max_requests = _int(environ, "PORTAL_MAX_REQUESTS", 1000)
+    return {
+        "bind": binds or [DEFAULT_BIND],
+        "workers": _int(environ, "PORTAL_WORKERS", max(2, os.cpu_count() or 1), minimum=1),
+        "worker_class": "gthread",
+        "threads": _int(environ, "PORTAL_THREADS", 4, minimum=1),
+        "timeout": _int(environ, "PORTAL_TIMEOUT", 60, minimum=1),
+        "graceful_timeout": _int(environ, "PORTAL_GRACEFUL_TIMEOUT", 30, minimum=1),
+        "keepalive": _int(environ, "PORTAL_KEEPALIVE", 5),
+        "max_requests": max_requests,
+        # Spread the restarts, so the workers are not all replaced at the same moment.
+        "max_requests_jitter": max_requests // 10,
+        "preload_app": True,
+        "proc_name": "portal",
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "errorlog": "-",
+        "control_socket_disable": True,
+    }
+
+
+def run(app: Flask, settings: Mapping[str, Any]) -> None:
+    """Serve `app` with gunicorn until it is stopped (SIGTERM, SIGINT)."""
+    from gunicorn.app.base import BaseApplication
+
+    def post_fork(_server: Any, _worker: Any) -> None:
+        # The pool's connections belong to the master; a child must open its own.
+        database(app).engine.dispose(close=False)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {**settings, "post_fork": post_fork}.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return app
+
+    Server().run()
