@@ -11,8 +11,8 @@ from portal import config as settings
 from portal.crypto import DataCipher
 from portal.extensions import babel, csrf
 from portal.standards import load_all
-from portal.web import db as web_db
 from portal.web import assets, errors, i18n, security
+from portal.web import db as web_db
 from portal.web.text import answer_row, day, iso_when, printable, soft_hyphens, when
 
 
