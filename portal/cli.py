@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from portal import passwords
 from portal.config import ConfigError
-from portal.db import drafts
+from portal.db import drafts, rotation
 from portal.db import migrate as migrations
 from portal.db.models import StaffRole, StaffUser
 from portal.standards.cli import standards
@@ -117,6 +117,41 @@ def purge_drafts_command() -> None:
     click.echo(f"Deleted {count} draft(s) untouched for 30 days.")
 
 
+@click.command("rotate-keys")
+@with_appcontext
+@click.option("--batch-size", type=click.IntRange(1, 100_000), show_default=True,
+              default=rotation.DEFAULT_BATCH_SIZE, help="Rows per transaction.")  # fmt: skip
+@click.option(
+    "--check", is_flag=True, help="Only count what an older key encrypts; change nothing."
+)
+def rotate_keys_command(batch_size: int, check: bool) -> None:
+    """Re-encrypt every encrypted column with the newest key (the first in PORTAL_DATA_KEYS).
+
+    Safe to re-run, also after being stopped: each batch commits on its own, and what the
+    newest key encrypts already is skipped. Remove an old key only when --check finds nothing.
+    """
+    reports = rotation.rotate_keys(database(), services.cipher(), batch_size, write=not check)
+    for r in reports:
+        click.echo(
+            f"{r.name}: {r.values} value(s), {r.rotated} re-encrypted, {r.current} already on "
+            f"the newest key, {r.changed} changed meanwhile, {r.pending} on an older key, "
+            f"{r.failed} undecryptable"
+        )
+    total = {
+        f: sum(getattr(r, f) for r in reports) for f in ("values", "rotated", "pending", "failed")
+    }
+    click.echo(
+        f"Total: {total['values']} value(s), {total['rotated']} re-encrypted, "
+        f"{total['pending']} on an older key, {total['failed']} undecryptable."
+    )
+    if total["failed"]:
+        raise click.ClickException(
+            f"{total['failed']} value(s) could not be decrypted with any key in PORTAL_DATA_KEYS."
+        )
+    if check and total["pending"]:
+        raise click.ClickException("Older keys are still in use: run `portal rotate-keys`.")
+
+
 @click.command("serve")
 @click.option("--print-config", is_flag=True, help="Print the gunicorn settings and exit.")
 @pass_script_info
@@ -143,7 +178,7 @@ def serve_command(info: ScriptInfo, print_config: bool) -> None:
 def register(app: Flask) -> None:
     commands = (
         migrate_command, new_data_key_command, create_staff_command, demo_data_command,
-        purge_drafts_command,
+        purge_drafts_command, rotate_keys_command,
     )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

@@ -26,7 +26,9 @@ class DataCipher:
         parts = [k.strip() for k in keys.split(",") if k.strip()]
         if not parts:
             raise ValueError("at least one data key is needed")
-        self._fernet = MultiFernet([Fernet(k.encode()) for k in parts])
+        fernets = [Fernet(k.encode()) for k in parts]
+        self._newest = fernets[0]
+        self._fernet = MultiFernet(fernets)
         if len(index_key) < 32:
             raise ValueError("the index key must have at least 32 characters")
         self._index_key = index_key.encode()
@@ -44,7 +46,20 @@ class DataCipher:
 
     def rotate(self, token: str) -> str:
         """Re-encrypt with the newest key (for a rotation job)."""
-        return self._fernet.rotate(token.encode()).decode()
+        try:
+            return self._fernet.rotate(token.encode()).decode()
+        except InvalidToken as err:
+            raise DecryptionError("no configured key decrypts this value") from err
+
+    def is_current(self, token: str) -> bool:
+        """Whether the newest key already encrypts this value (then rotating it is a no-op).
+
+        Cheap for a value under an older key: Fernet checks the HMAC before decrypting."""
+        try:
+            self._newest.decrypt(token.encode())
+        except InvalidToken:
+            return False
+        return True
 
     def index(self, value: str) -> str:
         """A keyed, deterministic digest for exact-match lookups (e.g. CPR search)."""

@@ -1,4 +1,8 @@
-"""The typed ORM models. Alembic migrations, not these classes, create the schema."""
+"""The typed ORM models. Alembic migrations, not these classes, create the schema.
+
+Every column holding data encrypted with PORTAL_DATA_KEYS (a Fernet token from
+portal.crypto.DataCipher) is named `*_enc`: `portal rotate-keys` re-encrypts exactly those.
+"""
 
 from __future__ import annotations
 
