@@ -12,13 +12,12 @@ import click
 from cryptography.fernet import Fernet
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
-from sqlalchemy import select
 
-from portal import passwords
+from portal import passwords, staff_auth
 from portal.config import ConfigError
 from portal.db import drafts, rotation
 from portal.db import migrate as migrations
-from portal.db.models import StaffRole, StaffUser
+from portal.db.models import StaffRole
 from portal.standards.cli import standards
 from portal.web import services
 from portal.web.db import database
@@ -55,19 +54,12 @@ def _municipality_codes() -> set[str]:
 
 
 def _create_staff(email: str, municipality: str, role: StaffRole, password: str) -> bool:
-    """Create the account; False when the e-mail address is taken."""
-    with database().transaction() as session:
-        email = email.strip().lower()
-        if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
-            return False
-        session.add(
-            StaffUser(
-                email=email,
-                municipality_code=municipality,
-                role=role,
-                password_hash=passwords.hash_password(password),
-            )
-        )
+    """Create the account; False when the e-mail address is taken (also by a race)."""
+    try:
+        with database().transaction() as session:
+            staff_auth.create_staff(session, email, municipality, role, password)
+    except staff_auth.StaffExists:
+        return False
     return True
 
 

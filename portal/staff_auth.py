@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import passwords
-from portal.db.models import LoginFailure, StaffSession, StaffUser
+from portal.db.models import LoginFailure, StaffRole, StaffSession, StaffUser
 
 MAX_FAILURES = 5
 LOCK_TIME = timedelta(minutes=15)
@@ -42,6 +43,10 @@ class TooManyAttempts(LoginRefused):
     pass
 
 
+class StaffExists(Exception):
+    """Another account has this e-mail address (perhaps created a moment ago, elsewhere)."""
+
+
 @dataclass(frozen=True)
 class OpenedSession:
     token: str
@@ -50,6 +55,39 @@ class OpenedSession:
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_staff(
+    session: Session, email: str, municipality_code: str, role: StaffRole, password: str
+) -> StaffUser:
+    """Create a caseworker or admin; the one place staff accounts are made (CLI and admin page).
+
+    Raises StaffExists when the e-mail is taken, also when another transaction takes it between
+    the look-up and the insert: the unique constraint decides, inside a savepoint, so the
+    caller's transaction stays usable. Raises passwords.WeakPasswordError for a weak password.
+    """
+    email = email.strip().lower()
+    password_hash = passwords.hash_password(password)
+    if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+        raise StaffExists(email)
+    user = StaffUser(
+        email=email, municipality_code=municipality_code, role=role, password_hash=password_hash
+    )
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError as err:
+        if not _is_email_taken(err):
+            raise
+        raise StaffExists(email) from None
+    return user
+
+
+def _is_email_taken(err: IntegrityError) -> bool:
+    # PostgreSQL names the constraint (uq_staff_user_email, from the naming convention);
+    # SQLite names the column.
+    constraint = getattr(getattr(err.orig, "diag", None), "constraint_name", None)
+    return constraint == "uq_staff_user_email" or "staff_user.email" in str(err.orig)
 
 
 def authenticate(

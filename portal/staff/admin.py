@@ -102,15 +102,14 @@ def staff_create() -> ResponseReturnValue:
     if not form.validate():
         return staff_page(form)
     email = form.email.data or ""
-    if db.session().scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+    password = passwords.generate()
+    try:
+        staff_auth.create_staff(db.session(), email, g.staff.municipality_code,
+                                StaffRole(form.role.data), password)  # fmt: skip
+    except staff_auth.StaffExists:
+        # Also when another admin created the same address a moment ago (a race).
         form.email.errors.append(_l("Der findes allerede en medarbejder med den e-mail."))
         return staff_page(form)
-    password = passwords.generate()
-    db.session().add(StaffUser(
-        email=email, municipality_code=g.staff.municipality_code, role=StaffRole(form.role.data),
-        password_hash=passwords.hash_password(password),
-    ))  # fmt: skip
-    db.session().flush()
     audit("staff_create", detail=email)
     return staff_page(new_password=password, for_email=email)
 

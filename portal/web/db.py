@@ -37,6 +37,11 @@ def session() -> Session:
 
 def _in_transaction(view: Callable[..., Any], args: Any, kwargs: Any) -> Any:
     write = database().write_session()
+    if "db_session" in g:
+        # A read session from earlier in the request (the staff login check) keeps the objects
+        # it loaded (g.staff) usable; it is closed with the write session when the request ends,
+        # not left for the garbage collector with its connection checked out.
+        g.db_earlier_session = g.db_session
     g.db_session = write
     try:
         response = current_app.make_response(view(*args, **kwargs))
@@ -73,7 +78,8 @@ def transactional_on_post(view: F) -> F:
 
 
 def _close_session(_exc: BaseException | None) -> None:
-    sess = g.pop("db_session", None)
-    if sess is not None:
-        sess.rollback()
-        sess.close()
+    for key in ("db_session", "db_earlier_session"):
+        sess = g.pop(key, None)
+        if sess is not None:
+            sess.rollback()
+            sess.close()
