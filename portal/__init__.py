@@ -11,7 +11,7 @@ from portal import config as settings
 from portal.crypto import DataCipher
 from portal.extensions import babel, csrf
 from portal.standards import load_all
-from portal.web import assets, errors, i18n, security
+from portal.web import assets, errors, i18n, logs, metrics, security
 from portal.web import db as web_db
 from portal.web.text import answer_row, day, iso_when, printable, soft_hyphens, when
 
@@ -46,9 +46,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         locale_selector=i18n.select_locale,
         default_translation_directories=str(settings.TRANSLATIONS),
     )
+    logs.init_app(app)
     csrf.init_app(app)
     web_db.init_app(app)
     security.init_app(app)
+    metrics.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     assets.init_app(app)

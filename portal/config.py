@@ -14,6 +14,7 @@ import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -40,6 +41,7 @@ DEV_SECRET_KEY = "dev-only-secret-key-not-for-production-use-0000000000"  # noqa
 DEV_DATA_KEY = base64.urlsafe_b64encode(b"dev-only-data-key-not-for-prod!!").decode()
 DEV_INDEX_KEY = "dev-only-index-key-not-for-production-use-000000"
 MIN_SECRET_LENGTH = 32
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class ConfigError(RuntimeError):
@@ -127,6 +129,11 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         # application, and per address, each per 24 hours.
         "MAIL_LIMIT_PER_CASE": int(environ.get("MAIL_LIMIT_PER_CASE", "3")),
         "MAIL_LIMIT_PER_ADDRESS": int(environ.get("MAIL_LIMIT_PER_ADDRESS", "5")),
+        # Observability: /metrics needs this bearer token (404 when unset); an optional
+        # address that gets a scrubbed report of each unhandled error; the log level.
+        "METRICS_TOKEN": environ.get("PORTAL_METRICS_TOKEN", "").strip() or None,
+        "ERROR_WEBHOOK": environ.get("PORTAL_ERROR_WEBHOOK", "").strip() or None,
+        "LOG_LEVEL": environ.get("PORTAL_LOG_LEVEL", "INFO").strip().upper() or "INFO",
     }
     return config
 
@@ -159,6 +166,29 @@ def check_production(config: dict[str, Any]) -> None:
             f"Refusing to start: PORTAL_INDEX_KEY is missing or weak (at least "
             f"{MIN_SECRET_LENGTH} random characters; it keys the CPR search index and must "
             f"never change)."
+        )
+    _check_production_hosts_and_observability(config)
+
+
+def _check_production_hosts_and_observability(config: dict[str, Any]) -> None:
+    if not config.get("TRUSTED_HOSTS"):
+        raise ConfigError(
+            "Refusing to start: TRUSTED_HOSTS is not set (list the host names the portal "
+            "answers to; links in e-mails are built from the Host header)."
+        )
+    token = str(config.get("METRICS_TOKEN") or "")
+    if token and len(token) < MIN_SECRET_LENGTH:
+        raise ConfigError(
+            f"Refusing to start: PORTAL_METRICS_TOKEN is too short (at least "
+            f"{MIN_SECRET_LENGTH} random characters, or unset it to turn /metrics off)."
+        )
+    webhook = urlsplit(str(config.get("ERROR_WEBHOOK") or ""))
+    if webhook.geturl() and not (
+        webhook.scheme == "https" or (webhook.scheme == "http" and webhook.hostname in LOOPBACK)
+    ):
+        raise ConfigError(
+            "Refusing to start: PORTAL_ERROR_WEBHOOK must be an https address (or http on "
+            "127.0.0.1), so error reports never cross a network in clear."
         )
 
 

@@ -18,6 +18,7 @@ from portal import create_app
 from portal.db import migrate
 from portal.db.base import Base
 from portal.web.db import database
+from tests.log_scan import portal_log_scan  # noqa: F401 (every log line of the run is scanned)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")

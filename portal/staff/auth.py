@@ -28,7 +28,7 @@ from wtforms.validators import InputRequired, Length
 from portal import staff_auth, totp
 from portal.casework import AuditRecord, write_audit
 from portal.db.models import StaffUser, utcnow
-from portal.web import db
+from portal.web import db, metrics
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.i18n import safe_next
@@ -72,9 +72,11 @@ def login() -> ResponseReturnValue:
             )
         except staff_auth.TooManyAttempts as err:
             current_app.logger.warning("Staff login throttled (%s)", err.reason)
+            metrics.login_refused("throttled")
             return render_template("staff/login.html", form=form, refused=True), 429
         except staff_auth.LoginRefused as err:
             current_app.logger.warning("Staff login refused (%s)", err.reason)
+            metrics.login_refused("password")
             refused = True
         else:
             return second_step(staff)
@@ -132,6 +134,7 @@ def login_code() -> ResponseReturnValue:
             staff.locked_until = utcnow() + staff_auth.LOCK_TIME
             session.pop(PENDING_KEY, None)
         current_app.logger.warning("Staff second factor refused")
+        metrics.login_refused("code")
         form.code.errors.append(_l("Koden passer ikke, eller den er brugt. Vent på en ny kode."))
     return render_template("staff/code.html", form=form, code_form=form)
 

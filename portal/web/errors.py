@@ -1,14 +1,33 @@
-"""Error pages in the design system and the user's language, never with a stack trace."""
+"""Error pages in the design system and the user's language, never with a stack trace.
+
+When no page can be drawn (a foreign Host leaves Flask without a URL adapter, so the layout's
+links cannot be built; or drawing the page itself fails) the answer is the same text, plain.
+"""
 
 from __future__ import annotations
 
-import traceback
+import logging
+from datetime import UTC, datetime
 
-from flask import Flask, g, render_template
+from flask import Flask, Response, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+from werkzeug.exceptions import (
+    BadHost,
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    SecurityError,
+)
 
+from portal.web import logs
+from portal.web.error_hook import ErrorHook
+from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
+
+# What Flask leaves in request.routing_exception for an untrusted (SecurityError) or malformed
+# (BadHost, e.g. a label longer than 63 characters) Host header.
+HOST_ERRORS = (SecurityError, BadHost)
+log = logging.getLogger("portal.errors")
 
 MESSAGES = {
     400: (_l("Noget gik galt"), _l("Siden kunne ikke forstå det, der blev sendt. Prøv igen.")),
@@ -36,20 +55,67 @@ CSRF_MESSAGE = (
 )
 
 
-def _render(code: int, title: object, message: object) -> tuple[str, int]:
-    html = render_template(
-        "errors/error.html",
-        code=code,
-        title=title,
-        message=message,
-        request_id=g.get("request_id", ""),
+def plain_error(code: int) -> Response:
+    """The error's text without the layout: for when no page can be drawn."""
+    title, message = MESSAGES[code]
+    return _plain(code, title, message)
+
+
+def _plain(code: int, title: object, message: object) -> Response:
+    lines = [str(title), str(message)]
+    if g.get("request_id"):
+        lines.append(
+            _("Skal du kontakte os om fejlen, så oplys denne kode: %(id)s", id=g.request_id)
+        )
+    return Response("\n".join(lines) + "\n", status=code, mimetype="text/plain")
+
+
+def _render(code: int, title: object, message: object) -> Response:
+    if isinstance(request.routing_exception, HOST_ERRORS):
+        return _plain(code, title, message)
+    try:
+        html = render_template(
+            "errors/error.html",
+            code=code,
+            title=title,
+            message=message,
+            request_id=g.get("request_id", ""),
+        )
+    except Exception as err:  # an error page must not become a second error
+        log.error("Error page %s could not be drawn", code, exc_info=err)
+        return _plain(code, title, message)
+    return Response(html, status=code, mimetype="text/html")
+
+
+def report_unhandled(exc: BaseException | None) -> None:
+    """Log an unhandled exception by type and place (never its message, which may carry
+    personal data: a CPR number in a failed query, an answer in a ValueError), and send the
+    same facts to the error hook when one is configured."""
+    kind = type(exc).__name__ if exc else "error"
+    where = logs.where(exc) if exc else ""
+    request_id = g.get("request_id", "-")
+    log.error(
+        "Unhandled %s (request %s) at %s",
+        kind,
+        request_id,
+        where,
+        extra={"portal": {"exc_type": kind, "exc_where": where, "route": logs.route()}},
     )
-    return html, code
+    hook: ErrorHook | None = current_app.extensions.get("portal.error_hook")
+    if hook is not None:
+        hook.report({
+            "type": kind, "where": where, "request_id": request_id, "route": logs.route(),
+            "method": logs.method(), "environment": current_app.config.get("PORTAL_ENV"),
+            "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        })  # fmt: skip
 
 
 def init_app(app: Flask) -> None:
+    if app.config.get("ERROR_WEBHOOK"):
+        app.extensions["portal.error_hook"] = ErrorHook(app.config["ERROR_WEBHOOK"])
+
     @app.errorhandler(CSRFError)
-    def _csrf(_e: CSRFError) -> tuple[str, int]:
+    def _csrf(_e: CSRFError) -> Response:
         return _render(400, *CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)
@@ -57,23 +123,12 @@ def init_app(app: Flask) -> None:
         code = e.code or 500
         if code not in MESSAGES:
             return e
-        html, status = _render(code, *MESSAGES[code])
-        response = app.make_response((html, status))
+        response = _render(code, *MESSAGES[code])
         if isinstance(e, MethodNotAllowed) and e.valid_methods:
             response.headers["Allow"] = ", ".join(e.valid_methods)
         return response
 
     @app.errorhandler(InternalServerError)
-    def _server_error(e: InternalServerError) -> tuple[str, int]:
-        original = getattr(e, "original_exception", None)
-        # Log the type and where it happened, never the message: exception texts may carry
-        # personal data (a CPR number in a failed query, an answer in a ValueError).
-        frames = traceback.extract_tb(original.__traceback__) if original else []
-        where = " <- ".join(f"{f.filename}:{f.lineno} in {f.name}" for f in reversed(frames))
-        app.logger.error(
-            "Unhandled %s (request %s) at %s",
-            type(original).__name__ if original else "error",
-            g.get("request_id", "-"),
-            where,
-        )
+    def _server_error(e: InternalServerError) -> Response:
+        report_unhandled(getattr(e, "original_exception", None))
         return _render(500, *MESSAGES[500])

@@ -1,4 +1,5 @@
-"""Pages every audience shares: health check, language switch, accessibility and privacy."""
+"""Pages every audience shares: health and metrics for the machines, language switch,
+accessibility and privacy."""
 
 from __future__ import annotations
 
@@ -16,22 +17,43 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import NotFound
 
-from portal.web import db
+from portal.web import db, metrics
 from portal.web.access import access
 from portal.web.i18n import safe_next
 
 bp = Blueprint("pages", __name__)
 
 
-@bp.get("/healthz")
+@bp.get("/livez")
 @access("public")
-def healthz() -> tuple[Response, int]:
+def livez() -> Response:
+    """The process is alive and answers; no database. For a load balancer or systemd: restart
+    the process when this fails, and take it out of rotation when /readyz fails."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+@bp.get("/healthz")  # the older name, kept for existing checks
+@access("public")
+def readyz() -> tuple[Response, int]:
+    """Ready for visitors: the database answers. 503 otherwise."""
     try:
         db.session().execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        current_app.logger.exception("Health check: the database did not answer")
+    except SQLAlchemyError as err:
+        # The type only: a driver's message may name hosts, users or a query.
+        current_app.logger.error("Readiness: the database did not answer (%s)", type(err).__name__)
         return jsonify(status="error", database="unavailable"), 503
     return jsonify(status="ok", database="ok"), 200
+
+
+@bp.get("/metrics")
+@access("public")  # not public in effect: a bearer token, or 404 (see portal.web.metrics)
+def metrics_page() -> Response:
+    token = current_app.config.get("METRICS_TOKEN")
+    if not metrics.authorised(request.headers.get("Authorization"), token):
+        raise NotFound()
+    body, content_type = metrics.exposition()
+    return Response(body, content_type=content_type)
 
 
 @bp.get("/sprog/<code>")

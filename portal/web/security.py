@@ -1,11 +1,18 @@
-"""Security headers, a request id for correlation, and trusted hosts."""
+"""Security headers, a request id for correlation, and trusted hosts.
+
+With TRUSTED_HOSTS set, a request for another Host (a load balancer probing by IP, a scanner)
+gets a plain 400 before anything else runs: no page, since a page's links are built from the
+Host. The machine endpoints (/livez, /readyz, /healthz, /metrics) answer for any Host: they
+build no links, and load balancers and Prometheus call them by address.
+"""
 
 from __future__ import annotations
 
-import logging
-import secrets
+from flask import Flask, Response, current_app, g, request
+from flask.typing import ResponseReturnValue
 
-from flask import Flask, Response, g, request
+from portal.web import logs
+from portal.web.errors import HOST_ERRORS, plain_error
 
 CSP = "; ".join(
     [
@@ -22,25 +29,21 @@ CSP = "; ".join(
 )
 
 
-class RequestIdFilter(logging.Filter):
-    """Adds the request id to log records so a citizen's error page can be traced."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            record.request_id = g.get("request_id", "-")
-        except RuntimeError:
-            record.request_id = "-"
-        return True
+# Paths that answer whatever the Host: (endpoint, route rule for the logs).
+MACHINE_PATHS = {
+    "/livez": ("pages.livez", "/livez"),
+    "/readyz": ("pages.readyz", "/readyz"),
+    "/healthz": ("pages.readyz", "/healthz"),
+    "/metrics": ("pages.metrics_page", "/metrics"),
+}
 
 
 def init_app(app: Flask) -> None:
     if app.config.get("TRUSTED_HOSTS"):
         app.config["TRUSTED_HOSTS"] = list(app.config["TRUSTED_HOSTS"])
-    app.logger.addFilter(RequestIdFilter())
-
-    @app.before_request
-    def _assign_request_id() -> None:
-        g.request_id = secrets.token_hex(8)
+    # First of all before_request functions (CSRF's included), so that even a refused POST has
+    # a request id, and a foreign Host is answered before anything tries to build a link.
+    app.before_request_funcs.setdefault(None, []).insert(0, _first)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -58,3 +61,17 @@ def init_app(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
         headers["X-Request-ID"] = g.get("request_id", "")
         return response
+
+
+def _first() -> ResponseReturnValue | None:
+    logs.start_request()
+    if not isinstance(request.routing_exception, HOST_ERRORS):
+        return None
+    # An untrusted or malformed Host: Flask could not bind a URL adapter, so nothing matched.
+    endpoint, rule = MACHINE_PATHS.get(request.path, (None, "-"))
+    g.portal_route = rule
+    if endpoint is None or request.method not in {"GET", "HEAD"}:
+        return plain_error(400)
+    g.portal_endpoint = endpoint
+    view = current_app.view_functions[endpoint]
+    return current_app.ensure_sync(view)()  # type: ignore[no-any-return]

@@ -17,6 +17,7 @@ def production(**env: str) -> dict[str, str]:
         "PORTAL_DATA_KEYS": Fernet.generate_key().decode(),
         "PORTAL_INDEX_KEY": "i" * 48,
         "DATABASE_URL": "sqlite://",
+        "TRUSTED_HOSTS": "portal.example.dk",
     }
     base.update(env)
     return {k: v for k, v in base.items() if v != "<unset>"}
@@ -25,7 +26,7 @@ def production(**env: str) -> dict[str, str]:
 def build(monkeypatch: pytest.MonkeyPatch, env: dict[str, str]):
     for key in (
         "PORTAL_ENV", "SECRET_KEY", "PORTAL_DATA_KEYS", "PORTAL_INDEX_KEY", "DATABASE_URL",
-        "FLASK_DEBUG",
+        "FLASK_DEBUG", "TRUSTED_HOSTS", "PORTAL_METRICS_TOKEN", "PORTAL_ERROR_WEBHOOK",
     ):  # fmt: skip
         monkeypatch.delenv(key, raising=False)
     for key, value in env.items():
@@ -61,6 +62,9 @@ def test_production_with_strong_settings_starts_with_secure_cookies(
         ({"PORTAL_INDEX_KEY": "<unset>"}, "PORTAL_INDEX_KEY"),
         ({"PORTAL_INDEX_KEY": config.DEV_INDEX_KEY}, "PORTAL_INDEX_KEY"),
         ({"FLASK_DEBUG": "1"}, "DEBUG"),
+        ({"TRUSTED_HOSTS": "<unset>"}, "TRUSTED_HOSTS"),
+        ({"PORTAL_METRICS_TOKEN": "short"}, "PORTAL_METRICS_TOKEN"),
+        ({"PORTAL_ERROR_WEBHOOK": "http://errors.example.dk/hook"}, "PORTAL_ERROR_WEBHOOK"),
     ],
 )
 def test_production_refuses_to_start_with_one_clear_line(
