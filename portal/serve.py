@@ -18,11 +18,15 @@ setting stops the start with its one-line reason instead of a crash loop of work
 workers share the loaded code and standards. Each worker then drops the database connections
 it inherited (`post_fork`), as SQLAlchemy asks of forked processes.
 
-Logs go to standard error (the journal under systemd). gunicorn's access log has one line a
-request with the time, method, status, size and duration, but neither the path nor the query
-string: a path may carry a status or resume token, which is as good as a password. The control
-socket is off: systemd (or the container runtime) manages the process, and two portals on one
-host would otherwise share the default socket path.
+Logs: gunicorn's own messages go through the portal's JSON formatter (portal.web.logs), and
+gunicorn's access log is off, because the portal writes one JSON line per request that names
+the route rule (`/status/<token>`) instead of the path a visitor sent, which may carry a status
+or resume token. The control socket is off: systemd (or the container runtime) manages the
+process, and two portals on one host would otherwise share the default socket path.
+
+Metrics: with several workers, set PROMETHEUS_MULTIPROC_DIR to an empty folder (the systemd
+unit uses its runtime directory, new at every start) so /metrics adds up every worker's numbers;
+a worker that exits has its live numbers dropped (`child_exit`).
 """
 
 from __future__ import annotations
@@ -55,9 +59,19 @@ def _int(environ: Mapping[str, str], name: str, default: int, minimum: int = 0) 
     return value
 
 
-# gunicorn's atoms: time, method, status, response size, duration in ms. No %(U)s, %(q)s, %(r)s,
-# %(f)s or headers: those may hold a token, a query string or personal data.
-ACCESS_LOG_FORMAT = '%(t)s "%(m)s" %(s)s %(B)s %(M)sms'
+def log_config() -> dict[str, Any]:
+    """gunicorn's loggers in the portal's JSON format; its access log silent (see above)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"json": {"class": "portal.web.logs.StderrHandler"}},
+        "formatters": {},
+        "root": {"level": "WARNING", "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["json"], "propagate": False},
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+        },
+    }
 
 
 def options(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -78,9 +92,8 @@ def options(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "max_requests_jitter": max_requests // 10,
         "preload_app": True,
         "proc_name": "portal",
-        "accesslog": "-",
-        "access_log_format": ACCESS_LOG_FORMAT,
-        "errorlog": "-",
+        "accesslog": None,
+        "logconfig_dict": log_config(),
         "control_socket_disable": True,
     }
 
@@ -89,13 +102,20 @@ def run(app: Flask, settings: Mapping[str, Any]) -> None:
     """Serve `app` with gunicorn until it is stopped (SIGTERM, SIGINT)."""
     from gunicorn.app.base import BaseApplication
 
+    from portal.web import metrics
+
     def post_fork(_server: Any, _worker: Any) -> None:
         # The pool's connections belong to the master; a child must open its own.
         database(app).engine.dispose(close=False)
 
+    def child_exit(_server: Any, worker: Any) -> None:
+        metrics.mark_worker_dead(worker.pid)
+
+    hooks = {"post_fork": post_fork, "child_exit": child_exit}
+
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            for key, value in {**settings, "post_fork": post_fork}.items():
+            for key, value in {**settings, **hooks}.items():
                 self.cfg.set(key, value)
 
         def load(self) -> Flask:

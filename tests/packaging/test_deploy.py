@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shlex
 import socket
 import subprocess
@@ -48,6 +49,7 @@ ENV_EXAMPLE = DEPLOY / "portal.env.example"
 NGINX_SITE = DEPLOY / "nginx" / "portal.conf"
 # The documented places on a server (README, "Production").
 VENV, ENV_FILE, STATE = "/opt/portal/venv", "/etc/portal/portal.env", "/var/lib/portal"
+RUNTIME = "/run/portal"
 HOST = "portal.example.dk"
 
 
@@ -84,6 +86,7 @@ class Machine:
             (VENV, self.installed.venv),
             (ENV_FILE, self.root / "etc/portal/portal.env"),
             (STATE, self.root / "var/lib/portal"),
+            (RUNTIME, self.root / "run/portal"),
         ):
             if real == prefix or real.startswith(prefix + "/"):
                 return str(here) + real[len(prefix) :]
@@ -101,23 +104,26 @@ class Machine:
         for assignment in service.get("Environment", []):
             for pair in shlex.split(assignment):
                 key, _, value = pair.partition("=")
-                env[key] = value
+                env[key] = self.path(value) if value.startswith("/") else value
         return env
 
     def workdir(self, service: dict[str, list[str]]) -> Path:
+        """The folders systemd makes before it starts the service; its working directory."""
         for name in service.get("StateDirectory", []):
             Path(self.path(f"/var/lib/{name}")).mkdir(parents=True, exist_ok=True)
+        for name in service.get("RuntimeDirectory", []):
+            Path(self.path(f"/run/{name}")).mkdir(parents=True, exist_ok=True)
         return Path(self.path(service["WorkingDirectory"][0]))
 
 
 def filled_env_file(example: str, port: int, machine: Machine) -> str:
     """The example with every CHANGE-ME replaced as README tells an operator to."""
     settings = env_file(example)
-    settings.update(production_secrets())
+    settings.update(production_secrets(), PORTAL_METRICS_TOKEN=secrets.token_urlsafe(32))
     del settings["DATABASE_URL"]  # the embedded SQLite database in PORTAL_INSTANCE_PATH
     settings["PORTAL_INSTANCE_PATH"] = machine.path(settings["PORTAL_INSTANCE_PATH"])
     settings["PORTAL_BIND"] = f"127.0.0.1:{port}"
-    settings["PORTAL_WORKERS"] = "1"
+    settings["PORTAL_WORKERS"] = "2"  # two, so /metrics must add up both (multiprocess mode)
     assert not [key for key, value in settings.items() if "CHANGE-ME" in value]
     return "".join(f"{key}={value}\n" for key, value in settings.items())
 
@@ -300,6 +306,31 @@ def test_nginx_example_serves_the_portal_over_tls_as_one_proxy_hop(
     saved = client.get("/ansoeg/gem")
     assert saved.status == 200
     assert f"https://{HOST}/fortsaet/" in saved.body
+    # nginx's $request_id reached the portal and is the id of its log line.
+    ids = re.findall(r'"request_id": "([^"]+)"[^\n]*"route": "/ansoeg/gem"', web.server.output())
+    assert ids and re.fullmatch(r"[0-9a-f]{32}", ids[-1])
+    # /metrics is for Prometheus on PORTAL_BIND, not for the public site, even with the token.
+    token = env_file(Path(web.machine.path(ENV_FILE)).read_text())["PORTAL_METRICS_TOKEN"]
+    assert client.get("/metrics", Authorization=f"Bearer {token}").status == 404
+
+
+def test_prometheus_scrapes_every_workers_numbers_on_the_bind_address(web: Running) -> None:
+    token = env_file(Path(web.machine.path(ENV_FILE)).read_text())["PORTAL_METRICS_TOKEN"]
+    # As Prometheus asks: straight to PORTAL_BIND, with the address as Host.
+    direct = Client(("127.0.0.1", web.port))
+    assert direct.get("/metrics").status == 404  # no token, no metrics
+    page = Client(("127.0.0.1", web.port), {"Host": HOST, "X-Forwarded-Proto": "https"})
+    for _ in range(6):
+        assert page.get("/ansoeg/hvem").status == 200
+    scraped = direct.get("/metrics", Authorization=f"Bearer {token}")
+    assert scraped.status == 200
+    served = re.search(
+        r'portal_http_requests_total\{endpoint="citizen.step",method="GET",status="200"\} (\S+)',
+        scraped.body,
+    )
+    # Six here and more before, whichever of the two workers answered each.
+    assert served is not None and float(served[1]) >= 6
+    assert list(Path(web.machine.path(RUNTIME)).glob("*.db"))
 
 
 def test_the_web_unit_stops_within_its_timeout_on_sigterm(web: Running) -> None:
@@ -308,7 +339,7 @@ def test_the_web_unit_stops_within_its_timeout_on_sigterm(web: Running) -> None:
     assert service["KillMode"] == ["mixed"]
     timeout = int(service["TimeoutStopSec"][0])
     assert web.server.stop(within=timeout) == 0
-    assert "Shutting down: Master" in web.server.output()
+    assert '"Shutting down: Master"' in web.server.output()
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
