@@ -107,6 +107,7 @@ bench: install-test ## Run the benchmarks (results go in docs/benchmarks.md by h
 	$(BIN)/python bench/render_bench.py --path /ansoeg/hvem
 	$(BIN)/python bench/render_parts.py
 	$(BIN)/python bench/queue_bench.py --sizes 1000 100000
+	$(BIN)/python bench/static_bench.py --runs 5
 
 clean: ## Remove the venv, node_modules, vendored assets and compiled catalogues
 	rm -rf $(VENV) node_modules static/vendor $(MO) *.egg-info build dist
