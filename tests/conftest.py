@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -82,3 +83,11 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def mails(app: Flask, tmp_path: Path) -> Iterator[Path]:
+    """Mails are written to a folder instead of sent; yields the folder."""
+    app.config["MAIL_FOLDER"] = str(tmp_path)
+    yield tmp_path
+    app.config.pop("MAIL_FOLDER")

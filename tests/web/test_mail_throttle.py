@@ -4,7 +4,6 @@ database: the same limits whichever app server answers, and under concurrent req
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,14 +23,6 @@ SAVE = "/ansoeg/gem"
 RECEIPT = "/kvittering"
 LIMIT_DA = "Du kan ikke få linket sendt flere gange lige nu."
 LIMIT_EN = "The link cannot be sent again right now."
-
-
-@pytest.fixture
-def mails(app: Flask, tmp_path: Path) -> Iterator[Path]:
-    """Mails are written to a folder instead of sent; yields the folder."""
-    app.config["MAIL_FOLDER"] = str(tmp_path)
-    yield tmp_path
-    app.config.pop("MAIL_FOLDER")
 
 
 def with_draft(client: FlaskClient) -> FlaskClient:

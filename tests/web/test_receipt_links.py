@@ -3,10 +3,8 @@ with nothing in the mail but the links and the number."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -14,14 +12,6 @@ from portal.citizen.followup import status_serializer
 from tests.web.journey import answer_until, status_links, submit, token
 
 RECEIPT = "/kvittering"
-
-
-@pytest.fixture
-def mails(app: Flask, tmp_path: Path) -> Iterator[Path]:
-    """Mails are written to a folder instead of sent; yields the folder."""
-    app.config["MAIL_FOLDER"] = str(tmp_path)
-    yield tmp_path
-    app.config.pop("MAIL_FOLDER")
 
 
 def _receipt(client: FlaskClient, other: bool = False) -> str:
