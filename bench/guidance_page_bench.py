@@ -11,37 +11,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask.testing import FlaskClient
-
-from bench.render_bench import bare_app, per_request_ms
+from bench.render_bench import bare_app, client_ms, per_request_ms
 from portal import create_app
 from portal.db import migrate
 from portal.web.db import database
 from tests.web.journey import answer_until
 
 PATH = "/ansoeg/vejledning"
-
-
-def timed(client: FlaskClient, rounds: int, requests: int) -> float:
-    for _ in range(20):
-        client.get(PATH).close()
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(requests):
-            response = client.get(PATH)
-            assert response.status_code == 200, response.status_code
-            response.close()
-        timings.append((time.perf_counter() - start) * 1000 / requests)
-    return statistics.median(timings)
 
 
 def main() -> None:
@@ -58,7 +40,7 @@ def main() -> None:
         client = app.test_client()
         answer_until(client, stop=PATH, **{"/ansoeg/kommune": {"municipality": args.kommune}})
         bare = per_request_ms(bare_app(), "/", args.rounds, args.requests)
-        page = timed(client, args.rounds, args.requests)
+        page = client_ms(client, PATH, args.rounds, args.requests)
     print(f"bare Flask hello     : {bare:.3f} ms/request (median of {args.rounds} rounds)")
     print(f"guidance page ({args.kommune})  : {page:.3f} ms/request")
     print(f"throughput ratio     : {bare / page:.3f}x of bare Flask")

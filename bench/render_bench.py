@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,7 +39,11 @@ def bare_app() -> Flask:
 
 
 def per_request_ms(app: Flask, path: str, rounds: int, requests: int) -> float:
-    client = app.test_client()
+    return client_ms(app.test_client(), path, rounds, requests)
+
+
+def client_ms(client: FlaskClient, path: str, rounds: int, requests: int) -> float:
+    """Median ms per GET of `path` over `rounds` rounds, with this client's session."""
     for _ in range(20):  # warm caches: templates compiled, catalogues loaded
         client.get(path).close()
     timings = []
