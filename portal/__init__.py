@@ -11,7 +11,7 @@ from portal import config as settings
 from portal.crypto import DataCipher
 from portal.extensions import babel, csrf
 from portal.standards import load_all
-from portal.web import assets, errors, i18n, logs, metrics, security
+from portal.web import assets, errors, i18n, logs, metrics, outbox, security
 from portal.web import db as web_db
 from portal.web.text import answer_row, day, iso_when, printable, soft_hyphens, when
 
@@ -49,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.init_app(app)
     csrf.init_app(app)
     web_db.init_app(app)
+    outbox.init_app(app)
     security.init_app(app)
     metrics.init_app(app)
     errors.init_app(app)

@@ -23,12 +23,12 @@ from portal.db.models import (
     Application,
     Channel,
     Draft,
-    OutboxMessage,
     ReferenceCounter,
     Status,
     StatusEvent,
     utcnow,
 )
+from portal.outbox import queue as outbox
 
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CITIZEN})
 
@@ -126,7 +126,8 @@ def submit(session: Session, cipher: DataCipher, submission: Submission) -> Rece
         return receipt_for(cipher, winner)
     session.add(StatusEvent(application_id=application.id, status=Status.RECEIVED, at=now,
                             actor="citizen"))  # fmt: skip
-    session.add(OutboxMessage(application_id=application.id, topic="application.submitted"))
+    outbox.add_event(session, application.id, application.municipality_code,
+                     "application.submitted", Status.RECEIVED.value)  # fmt: skip
     draft = session.get(Draft, submission.draft_key)
     if draft is not None:
         session.delete(draft)
@@ -172,7 +173,8 @@ def withdraw(session: Session, application: Application, by_representative: bool
     actor = "representative" if by_representative else "citizen"
     session.add(StatusEvent(application_id=application.id, status=Status.WITHDRAWN, at=now,
                             actor=actor))  # fmt: skip
-    session.add(OutboxMessage(application_id=application.id, topic="application.withdrawn"))
+    outbox.add_event(session, application.id, application.municipality_code,
+                     "application.withdrawn", Status.WITHDRAWN.value)  # fmt: skip
     session.flush()
 
 
@@ -206,7 +208,8 @@ def _staff_event(
         application_id=application.id, status=status, at=now, actor="staff", staff_id=staff_id,
         message_enc=cipher.encrypt(note) if note else None,
     ))  # fmt: skip
-    session.add(OutboxMessage(application_id=application.id, topic=f"application.{status.value}"))
+    outbox.add_event(session, application.id, application.municipality_code,
+                     "application.status_changed", status.value)  # fmt: skip
     session.flush()
 
 

@@ -144,6 +144,31 @@ def rotate_keys_command(batch_size: int, check: bool) -> None:
         raise click.ClickException("Older keys are still in use: run `portal rotate-keys`.")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit (cron, tests).")
+@click.option("--idle", type=click.FloatRange(0.05, 60), default=2.0, show_default=True,
+              help="Seconds to wait when nothing is due.")  # fmt: skip
+@with_appcontext
+def worker_command(once: bool, idle: float) -> None:
+    """Send what the outbox holds: deliveries to the municipalities' systems, notices and
+    e-mails. Runs until SIGTERM or SIGINT, finishing the message in hand; several may run at
+    once, on PostgreSQL and SQLite alike."""
+    import signal
+    import threading
+
+    from portal.web.outbox import build_worker
+
+    worker = build_worker(current_app._get_current_object())  # type: ignore[attr-defined]
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    tally = worker.run_once(stop) if once else worker.run(stop, idle)
+    click.echo(
+        f"Outbox: {tally.delivered} delivered, {tally.failed} to retry, {tally.dead} dead, "
+        f"{tally.lost} taken over by another worker."
+    )
+
+
 @click.command("serve")
 @click.option("--print-config", is_flag=True, help="Print the gunicorn settings and exit.")
 @pass_script_info
@@ -170,7 +195,7 @@ def serve_command(info: ScriptInfo, print_config: bool) -> None:
 def register(app: Flask) -> None:
     commands = (
         migrate_command, new_data_key_command, create_staff_command, demo_data_command,
-        purge_drafts_command, rotate_keys_command,
+        purge_drafts_command, rotate_keys_command, worker_command,
     )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

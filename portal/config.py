@@ -129,6 +129,21 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         # application, and per address, each per 24 hours.
         "MAIL_LIMIT_PER_CASE": int(environ.get("MAIL_LIMIT_PER_CASE", "3")),
         "MAIL_LIMIT_PER_ADDRESS": int(environ.get("MAIL_LIMIT_PER_ADDRESS", "5")),
+        # The address the portal is reached at from outside, for links made without a
+        # request (the worker's link to an application's PDF); required in production when
+        # a municipality takes events (portal.web.outbox).
+        "PUBLIC_URL": (
+            environ.get("PORTAL_PUBLIC_URL", "").strip().rstrip("/")
+            or (None if prod else "http://127.0.0.1:5000")
+        ),
+        # The outbox (portal.outbox.queue.Policy): retries from 1 minute doubling to 6 hours,
+        # a message is dead after 3 days of failures, a worker's lease lasts 5 minutes.
+        "OUTBOX_FIRST_RETRY_SECONDS": _env_float(environ, "PORTAL_OUTBOX_FIRST_RETRY_SECONDS", 60),
+        "OUTBOX_LONGEST_RETRY_SECONDS": _env_float(
+            environ, "PORTAL_OUTBOX_LONGEST_RETRY_SECONDS", 6 * 3600
+        ),
+        "OUTBOX_GIVE_UP_SECONDS": _env_float(environ, "PORTAL_OUTBOX_GIVE_UP_SECONDS", 3 * 86400),
+        "OUTBOX_LEASE_SECONDS": _env_float(environ, "PORTAL_OUTBOX_LEASE_SECONDS", 300),
         # Observability: /metrics needs this bearer token (404 when unset); an optional
         # address that gets a scrubbed report of each unhandled error; the log level.
         "METRICS_TOKEN": environ.get("PORTAL_METRICS_TOKEN", "").strip() or None,
@@ -136,6 +151,19 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "LOG_LEVEL": environ.get("PORTAL_LOG_LEVEL", "INFO").strip().upper() or "INFO",
     }
     return config
+
+
+def _env_float(environ: Any, name: str, default: float) -> float:
+    raw = str(environ.get(name, "")).strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"Refusing to start: {name} must be a number of seconds.") from None
+    if value < 0:
+        raise ConfigError(f"Refusing to start: {name} must not be negative.")
+    return value
 
 
 def _split(value: str | None) -> list[str]:

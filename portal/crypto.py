@@ -44,6 +44,16 @@ class DataCipher:
         except InvalidToken as err:
             raise DecryptionError("no configured key decrypts this value") from err
 
+    def encrypt_bytes(self, value: bytes) -> str:
+        """Encrypt raw bytes (a PDF) without a detour through JSON and base64."""
+        return self._fernet.encrypt(value).decode()
+
+    def decrypt_bytes(self, token: str) -> bytes:
+        try:
+            return self._fernet.decrypt(token.encode())
+        except InvalidToken as err:
+            raise DecryptionError("no configured key decrypts this value") from err
+
     def rotate(self, token: str) -> str:
         """Re-encrypt with the newest key (for a rotation job)."""
         try:

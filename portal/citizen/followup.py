@@ -16,18 +16,18 @@ from werkzeug.exceptions import NotFound
 from portal import applications
 from portal.citizen import session as drafts_in_session
 from portal.citizen.guidance_view import guidance_page, source_texts
-from portal.citizen.resume import ResumeMailForm, mail_refused, mail_settings
+from portal.citizen.resume import ResumeMailForm, queue_visitor_mail
 from portal.citizen.routes import bp
 from portal.citizen.submit import SUBMITTED_KEY
 from portal.citizen.voice import Q, Voice
 from portal.db.models import Application, Status
 from portal.extensions import csrf
 from portal.guidance_layout import cited
-from portal.mail import send
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.outbox import mail_settings
 
 STATUS_SALT = "portal.status-link"
 # What happens after submitting, in the order it happens; how to apply is behind the citizen.
@@ -142,9 +142,13 @@ def receipt() -> ResponseReturnValue:
     if request.method == "POST":
         status = 400
         if settings.can_send and form.validate():
-            refused = mail_refused(f"application:{context['application'].id}", form)
+            application = context["application"]
+            refused = queue_visitor_mail(
+                f"application:{application.id}", form, topic="mail.receipt_links",
+                subject=_("Din ansøgning"), body=receipt_mail(context),
+                municipality_code=application.municipality_code, application_id=application.id,
+            )  # fmt: skip
             if refused is None:
-                send(settings, form.email.data or "", _("Din ansøgning"), receipt_mail(context))
                 return redirect(url_for("citizen.receipt", sendt=1) + "#link", 303)
             status, headers = 429, refused
     return render_template(

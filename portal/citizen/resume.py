@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -16,11 +15,11 @@ from portal.citizen import session as drafts_in_session
 from portal.citizen.routes import bp
 from portal.citizen.steps import step_url
 from portal.db import drafts
-from portal.mail import MailSettings, send
 from portal.web import db, services
 from portal.web.access import access
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.outbox import mail_settings, queue_mail
 
 
 class ResumeMailForm(FlaskForm):
@@ -43,20 +42,6 @@ MAIL_LIMIT_REACHED = _l(
 )
 
 
-def mail_settings() -> MailSettings:
-    config = current_app.config
-    folder = None
-    if not config.get("MAIL_SERVER") and config["PORTAL_ENV"] != "production":
-        folder = Path(
-            current_app.config.get("MAIL_FOLDER") or Path(current_app.instance_path) / "mail"
-        )
-    return MailSettings(
-        sender=config["MAIL_SENDER"], server=config.get("MAIL_SERVER"), port=config["MAIL_PORT"],
-        username=config.get("MAIL_USERNAME"), password=config.get("MAIL_PASSWORD"),
-        use_tls=config["MAIL_USE_TLS"], folder=folder,
-    )  # fmt: skip
-
-
 def mail_limits() -> mail_throttle.Limits:
     config = current_app.config
     return mail_throttle.Limits(
@@ -65,14 +50,20 @@ def mail_limits() -> mail_throttle.Limits:
     )
 
 
-def mail_refused(case_id: str, form: ResumeMailForm) -> dict[str, str] | None:
-    """Count a mail a visitor asked for against its limits (committed at once, before it is
-    sent, so other servers see it). None when it may be sent; else the form carries the
-    refusal and the answer's headers say when to try again."""
+def queue_visitor_mail(
+    case_id: str, form: ResumeMailForm, *, municipality_code: str | None, topic: str,
+    subject: str, body: str, application_id: int | None = None,
+) -> dict[str, str] | None:  # fmt: skip
+    """Count a mail a visitor asked for against its limits and queue it, in one transaction:
+    the count is never taken without the mail, nor the mail queued past the limit. None when
+    it was queued; else the form carries the refusal and the headers say when to try again."""
+    address = form.email.data or ""
     try:
         with db.database().transaction() as session:
-            mail_throttle.take(session, services.cipher(), case_id=case_id,
-                               address=form.email.data or "", limits=mail_limits())  # fmt: skip
+            mail_throttle.take(session, services.cipher(), case_id=case_id, address=address,
+                               limits=mail_limits())  # fmt: skip
+            queue_mail(session, municipality_code=municipality_code, topic=topic, to=address,
+                       subject=subject, body=body, application_id=application_id)  # fmt: skip
     except mail_throttle.MailLimitReached as reached:
         form.email.errors = [MAIL_LIMIT_REACHED]
         return {"Retry-After": str(max(1, math.ceil(reached.retry_after.total_seconds())))}
@@ -90,13 +81,16 @@ def save_for_later() -> ResponseReturnValue:
     form = ResumeMailForm()
     sent, status, headers = False, 200, {}
     if request.method == "POST" and settings.can_send and form.validate():
-        refused = mail_refused(f"draft:{draft.id}", form)
+        body = _(
+            "Her er linket, så du kan fortsætte din ansøgning:\n\n%(link)s\n\nLinket virker i 30 dage.",
+            link=link,
+        )
+        answers = drafts_in_session.load_answers(draft)
+        refused = queue_visitor_mail(
+            f"draft:{draft.id}", form, topic="mail.resume_link", subject=_("Fortsæt din ansøgning"),
+            body=body, municipality_code=answers.get("municipality", {}).get("municipality"),
+        )  # fmt: skip
         if refused is None:
-            body = _(
-                "Her er linket, så du kan fortsætte din ansøgning:\n\n%(link)s\n\nLinket virker i 30 dage.",
-                link=link,
-            )
-            send(settings, form.email.data or "", _("Fortsæt din ansøgning"), body)
             sent = True
         else:
             status, headers = 429, refused

@@ -23,6 +23,7 @@ from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.outbox import mail_settings, queue_mail, queue_notice
 
 SUBMITTED_KEY = "submitted"
 PERSON_STEPS = ("identity", "address", "contact", "representative")
@@ -54,10 +55,9 @@ def check() -> ResponseReturnValue:
         receipt = applications.submit(
             db.session(), drafts_in_session.cipher(), submission(draft, context)
         )
+        queue_receipts(receipt, answers)
         session[SUBMITTED_KEY] = receipt.application.draft_key
         drafts_in_session.forget_draft()
-        if journey.REGISTRATION in answers:
-            mail_receipt(receipt, answers)
         return redirect(url_for("citizen.receipt"), 303)
     status = 400 if form.csrf_token.errors else 200
     return render_template(
@@ -78,23 +78,25 @@ def check_sections(context: Context) -> list[dict[str, Any]]:
     return [{"title": SECTION_TITLES[s], "rows": rows} for s, rows in sections.items()]
 
 
-def mail_receipt(receipt: applications.Receipt, answers: dict[str, Any]) -> None:
-    """A phone or counter application: the citizen gets the number and the status link by
-    e-mail when they gave an address (the caseworker can also print the receipt)."""
+def queue_receipts(receipt: applications.Receipt, answers: dict[str, Any]) -> None:
+    """In the submit transaction: the municipality's notice, and for a phone or counter
+    application the citizen's receipt by e-mail when they gave an address (the caseworker can
+    also print it). Queued, never sent here: a broken mail server must not lose the case."""
     from portal.citizen.followup import status_url
-    from portal.citizen.resume import mail_settings
-    from portal.mail import send
 
+    application = receipt.application
+    queue_notice(db.session(), application)
     email = answers.get("contact", {}).get("email")
-    settings = mail_settings()
-    if not email or not settings.can_send:
+    if journey.REGISTRATION not in answers or not email or not mail_settings().can_send:
         return
     body = _(
         "Kommunen har fået din ansøgning om et aktivitets- og samværstilbud. Nummeret er "
         "%(ref)s.\n\nHer kan du se, hvordan det går:\n%(link)s\n\nGem linket. Det er kun til dig.",
-        ref=receipt.application.reference, link=status_url(receipt.status_token),
+        ref=application.reference, link=status_url(receipt.status_token),
     )  # fmt: skip
-    send(settings, email, _("Kvittering for din ansøgning"), body)
+    queue_mail(db.session(), municipality_code=application.municipality_code,
+               topic="mail.receipt", to=email, subject=_("Kvittering for din ansøgning"),
+               body=body, application_id=application.id)  # fmt: skip
 
 
 def submission(draft: Draft, context: Context) -> applications.Submission:

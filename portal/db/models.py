@@ -151,20 +151,90 @@ class StatusEvent(Base):
     message_enc: Mapped[str | None] = mapped_column(Text)
 
 
+class OutboxKind(enum.StrEnum):
+    """What leaves the portal: an event for the municipality's own system, a notice to its
+    functional mailbox, or an e-mail to a citizen or representative."""
+
+    DELIVERY = "delivery"
+    NOTICE = "notice"
+    MAIL = "mail"
+
+
+class OutboxState(enum.StrEnum):
+    PENDING = "pending"  # waiting for its first attempt
+    SENDING = "sending"  # leased by a worker until next_attempt_at
+    DELIVERED = "delivered"
+    FAILED = "failed"  # the last attempt failed; retried at next_attempt_at
+    DEAD = "dead"  # gave up after the retry limit; an admin may send it again
+
+
 class OutboxMessage(Base):
-    """A hand-off to the municipality's own system, written in the submit transaction."""
+    """One thing to send, written in the transaction of the user action that caused it and
+    sent afterwards by `portal worker` (portal.outbox). Its id is the receiver's duplicate key
+    (the webhook-id). Personal data (an e-mail's address and body) is in `payload_enc`."""
 
     __tablename__ = "outbox_message"
+    __table_args__ = (
+        # What the worker polls: due messages in the states it may take.
+        Index("ix_outbox_message_due", "state", "next_attempt_at"),
+        # The pull API and the admin page: a municipality's undelivered events, in order.
+        Index("ix_outbox_message_municipality", "municipality_code", "kind", "state", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
+    kind: Mapped[OutboxKind] = mapped_column(_str_enum(OutboxKind, "outbox_kind"))
+    topic: Mapped[str] = mapped_column(String(50))
+    # None only for a resume link mailed before a municipality was chosen.
+    municipality_code: Mapped[str | None] = mapped_column(String(3))
+    application_id: Mapped[int | None] = mapped_column(
         ForeignKey("application.id", ondelete="CASCADE"), index=True
     )
-    topic: Mapped[str] = mapped_column(String(50))
-    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    # The application's status after the event (deliveries); never personal data.
+    event_status: Mapped[str | None] = mapped_column(String(20))
+    payload_enc: Mapped[str | None] = mapped_column(Text)
+    # The exact body of the first attempt, so every retry sends the same bytes.
+    body_enc: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[OutboxState] = mapped_column(
+        _str_enum(OutboxState, "outbox_state"), default=OutboxState.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set at the first attempt: after it, a failed message is dead. "Send again" moves it.
+    give_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The lease of the worker sending it: only that worker may record the outcome.
+    lease: Mapped[str | None] = mapped_column(String(32))
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Why the last attempt failed, in words without personal data (status code, timeout).
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    # The receiving system's own case number, if it answered with one.
+    receiver_reference: Mapped[str | None] = mapped_column(String(100))
+
+
+class DeliveryTarget(Base):
+    """A municipality's receiver, as far as the portal has learnt about it: a receiver that
+    answers 410 Gone is switched off until an admin switches it on again."""
+
+    __tablename__ = "delivery_target"
+
+    municipality_code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    disabled_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class ApplicationDocument(Base):
+    """The application's PDF for the case file, made once (by the worker, at the first
+    delivery or the first pull) so every event and every fetch refers to the same bytes."""
+
+    __tablename__ = "application_document"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("application.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column()
+    pdf_enc: Mapped[str] = mapped_column(Text)
 
 
 class ReferenceCounter(Base):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.db.models import Application, Channel, StaffUser
 from portal.web.db import database
 from tests.web.journey import answer_until, submit
+from tests.web.outbox import drain
 from tests.web.staff import csrf_from, staff_client
 
 
@@ -33,6 +34,7 @@ def test_a_phone_application_goes_through_the_same_questions_in_the_third_person
         submit(staff)
         assert "AS-" in staff.get("/kvittering").get_data(as_text=True)
     finally:
+        drain(app)  # the worker sends what the request queued
         app.config.pop("MAIL_FOLDER")
     with database(app).transaction() as session:
         application = session.scalars(select(Application)).one()
