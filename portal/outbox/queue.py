@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.crypto import DataCipher
@@ -44,7 +44,7 @@ class Policy:
         """Exponential with equal jitter, so workers that failed together do not return
         together; a receiver's Retry-After is a floor (capped at the longest wait)."""
         base = min(self.longest_retry, self.first_retry * 2 ** max(0, attempts - 1))
-        wait = base / 2 + base / 2 * rng.random()
+        wait: timedelta = base / 2 + base / 2 * rng.random()
         if retry_after is not None:
             wait = max(wait, min(self.longest_retry, timedelta(seconds=max(0.0, retry_after))))
         return wait
@@ -275,7 +275,7 @@ class Backlog:
 
 def backlog(session: Session, municipality_code: str | None = None) -> Backlog:
     """What has not left yet: for one municipality (its admins) or all (the metrics)."""
-    scope = [OutboxMessage.state.in_(UNDELIVERED)]
+    scope: list[ColumnElement[bool]] = [OutboxMessage.state.in_(UNDELIVERED)]
     if municipality_code is not None:
         scope.append(OutboxMessage.municipality_code == municipality_code)
     counts = dict(

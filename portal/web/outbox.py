@@ -92,7 +92,7 @@ def queue_notice(session: Session, application: Application) -> None:
     address = handoff().notice_addresses.get(application.municipality_code)
     if not address:
         return
-    from flask_babel import force_locale
+    from flask_babel import force_locale  # type: ignore[import-untyped]
 
     from portal.web.i18n import gettext as _
 
@@ -184,7 +184,7 @@ def stored_body(message: OutboxMessage | Leased) -> bytes:
             .values(body_enc=cipher().encrypt(body.decode()))
         )
         kept = writer.scalar(select(OutboxMessage.body_enc).where(OutboxMessage.id == message.id))
-    return cipher().decrypt(kept).encode() if kept else body  # type: ignore[no-any-return]
+    return cipher().decrypt(kept).encode() if kept else body
 
 
 # -- the worker's senders ---------------------------------------------------------------------
