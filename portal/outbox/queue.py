@@ -43,7 +43,8 @@ class Policy:
     def backoff(self, attempts: int, retry_after: float | None, rng: random.Random) -> timedelta:
         """Exponential with equal jitter, so workers that failed together do not return
         together; a receiver's Retry-After is a floor (capped at the longest wait)."""
-        base = min(self.longest_retry, self.first_retry * 2 ** max(0, attempts - 1))
+        # Capped exponent: after a few dozen attempts 2**n overflows a timedelta.
+        base = min(self.longest_retry, self.first_retry * 2 ** min(30, max(0, attempts - 1)))
         wait: timedelta = base / 2 + base / 2 * rng.random()
         if retry_after is not None:
             wait = max(wait, min(self.longest_retry, timedelta(seconds=max(0.0, retry_after))))
