@@ -282,7 +282,9 @@ def backlog(session: Session, municipality_code: str | None = None) -> Backlog:
     counts = dict(
         session.execute(
             select(OutboxMessage.state, func.count()).where(*scope).group_by(OutboxMessage.state)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     oldest = session.scalar(select(func.min(OutboxMessage.created_at)).where(*scope))
     return Backlog(

@@ -44,7 +44,11 @@ def nobody_connected(listener: socket.socket) -> bool:
 @pytest.fixture
 def hanging_mail(app: Flask, blackhole: socket.socket, monkeypatch: pytest.MonkeyPatch) -> int:
     port = blackhole.getsockname()[1]
-    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False}.items():
+    for key, value in {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": port,
+        "MAIL_USE_TLS": False,
+    }.items():
         monkeypatch.setitem(app.config, key, value)
     return int(port)
 
@@ -111,7 +115,9 @@ def test_a_citizens_submit_and_mail_request_with_the_mail_server_down_lose_nothi
     answer_until(client)
     assert submit(client).status_code == 303
     html = client.get("/kvittering").get_data(as_text=True)
-    asked = client.post("/kvittering", data={"email": "karen@example.dk", "csrf_token": token(html)})
+    asked = client.post(
+        "/kvittering", data={"email": "karen@example.dk", "csrf_token": token(html)}
+    )
     assert asked.status_code == 303
     assert nobody_connected(blackhole)
     queued = mails(app)
@@ -131,7 +137,11 @@ def test_a_failed_attempt_is_kept_with_a_reason_that_names_no_address(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port = free_port()  # nothing listens: refused at once
-    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False}.items():
+    for key, value in {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": port,
+        "MAIL_USE_TLS": False,
+    }.items():
         monkeypatch.setitem(app.config, key, value)
     client = app.test_client()
     answer_until(client)
