@@ -100,13 +100,28 @@ class AddressForm(StepForm):
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric", "width": "input-char-4"},
     )
     city = text_field(InputRequired(_l("Skriv byen.")), 60, autocomplete="address-level2")
+    # Optional: it tells the municipality to take care with the address, but nobody has to
+    # say. Unanswered stays None (null in the hand-off document).
+    protected = RadioField(validators=[Optional()])
     heading = Q(_l("Hvor bor du?"), _l("Hvor bor %(name)s?"))
     labels = {
         "street": Q(_l("Vej og husnummer")),
         "postcode": Q(_l("Postnummer")),
         "city": Q(_l("By")),
+        "protected": Q(
+            _l("Har du navne- og adressebeskyttelse?"),
+            _l("Har %(name)s navne- og adressebeskyttelse?"),
+        ),
     }
-    hints = {"street": Q(_l("Skriv også etage og dør, hvis der er en."))}
+    hints = {
+        "street": Q(_l("Skriv også etage og dør, hvis der er en.")),
+        "protected": Q(
+            _l("Så kan andre ikke slå din adresse op. Du behøver ikke at svare."),
+            _l("Så kan andre ikke slå adressen op. Du behøver ikke at svare."),
+        ),
+    }
+    optional_fields = frozenset({"protected"})
+    options = {"protected": (Choice("yes", Q(_l("Ja"))), Choice("no", Q(_l("Nej"))))}
 
     def validate_postcode(self, field: StringField) -> None:
         if not re.fullmatch(r"[0-9]{4}", field.data or ""):
