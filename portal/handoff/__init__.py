@@ -1,0 +1,1 @@
+"""The hand-off to the municipality's own systems: the event document and its signing."""

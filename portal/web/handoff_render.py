@@ -1,0 +1,120 @@
+"""The hand-off's Flask side: an application's facts for the event document, and its PDF for
+the municipality's case file (templates/handoff/application_pdf.html).
+
+The outbox worker calls these with an app context only (no request), so nothing here reads
+the request, the session or the visitor's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+
+from portal.citizen.guidance_view import guidance_page
+from portal.citizen.steps import FORMS
+from portal.citizen.voice import Voice
+from portal.db.models import Application, Channel
+from portal.handoff import document
+from portal.staff.register import CHANNEL_NAMES
+from portal.web.i18n import forget_translations
+from portal.web.services import cipher, standards
+from portal.web.text import day
+
+# The case file is read by the municipality's caseworkers, in Danish, whatever language the
+# applicant used; the answers themselves stay exactly as the applicant was shown them.
+CASE_FILE_LANGUAGE = "da"
+# Answers about who applies and with what right: printed with the parties, not the needs.
+PARTY_STEPS = ("who", "relation", "authority", "applicant_name")
+
+
+def case_facts(application: Application) -> document.Case:
+    """The application decrypted into what build_document needs."""
+    data_cipher = cipher()
+    snapshot = data_cipher.decrypt(application.guidance_enc)
+    standard = standards().get(application.municipality_code)
+    name = standard.name.da if standard else snapshot["municipality"]["name"]["da"]
+    weeks = standard.next_steps.processing_weeks if standard else None
+    return document.Case(
+        application_id=application.id,
+        reference=application.reference,
+        municipality_code=application.municipality_code,
+        municipality_name=name,
+        channel=application.channel.value,
+        received_at=application.received_at,
+        standard_version=application.standard_version,
+        processing_weeks=weeks,
+        person=data_cipher.decrypt(application.person_enc),
+        rows=data_cipher.decrypt(application.answers_enc),
+        guidance=snapshot,
+        registered_by_staff=application.registrar_id is not None,
+    )
+
+
+def application_pdf(application: Application) -> bytes:
+    """The application as a PDF for journalisering: the same content as the event document,
+    without the event (so one PDF serves every event of the application)."""
+    from portal.receipts import render_pdf  # WeasyPrint is heavy; load it only when asked
+
+    facts = case_facts(application)
+    with case_file_language():
+        html = render_template("handoff/application_pdf.html", **pdf_context(facts))
+    return render_pdf(html)
+
+
+@contextmanager
+def case_file_language() -> Iterator[None]:
+    """Danish for the length of the block, in a request or in the worker's bare app context.
+    The portal keeps the request's catalogue in g, so it is dropped on the way in and out."""
+    forget_translations()
+    try:
+        with force_locale(CASE_FILE_LANGUAGE):
+            yield
+    finally:
+        forget_translations()
+
+
+def pdf_context(case: document.Case) -> dict[str, Any]:
+    person = case.person
+    submitter = document.submitter_kind(case)
+    answers = document.answers(case.rows)
+    voice = Voice(other=person.get("who", {}).get("who") == "other",
+                  first_name=person.get("first_name"))  # fmt: skip
+    deadline = document.processing_deadline(case.received_at, case.processing_weeks)
+    return {
+        "case": case,
+        "lang": CASE_FILE_LANGUAGE,
+        "channel": channel_name(case.channel),
+        "deadline": day(date.fromisoformat(deadline)) if deadline else None,
+        "parties": document.parties(case, submitter),
+        "preferred": choice_label(
+            "contact", "preferred", person.get("contact", {}).get("preferred")
+        ),
+        "party_answers": [a for a in answers if step_of(a) in PARTY_STEPS],
+        "answers": [a for a in answers if step_of(a) not in (*PARTY_STEPS, "consent")],
+        "consent_answers": [a for a in answers if step_of(a) == "consent"],
+        "consents": document.consents(person, submitter),
+        "classification": document.classification(None),
+        "snapshot": case.guidance,
+        **guidance_page(case.guidance, voice, CASE_FILE_LANGUAGE),
+    }
+
+
+def step_of(answer: dict[str, Any]) -> str:
+    return str(answer["question_id"]).split(".", 1)[0]
+
+
+def channel_name(channel: str) -> str:
+    return str(CHANNEL_NAMES[Channel(channel)])
+
+
+def choice_label(step: str, field: str, value: Any) -> str | None:
+    """A stored choice (e.g. "digital_post") as the words of the question's option."""
+    for choice in FORMS[step].options.get(field, ()):
+        if choice.value == value:
+            return choice.label.say(Voice(other=False))
+    return None
