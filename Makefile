@@ -25,7 +25,10 @@ run: install assets translations-compile migrate ## Install what is missing and 
 	@# Development only (the command refuses in production): one caseworker per municipality,
 	@# whose login is printed the first time and never again.
 	$(BIN)/portal demo-data
-	$(BIN)/portal run --host $(HOST) --port $(PORT)
+	@# The outbox worker beside the server, so mails land in instance/mail (no MAIL_SERVER)
+	@# and deliveries go out; it stops with the server.
+	@$(BIN)/portal worker --idle 1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/portal run --host $(HOST) --port $(PORT)
 
 test: install-test assets translations-compile ## Install the test tools and run lint, types and the whole suite
 	$(BIN)/ruff check .

@@ -144,6 +144,10 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         ),
         "OUTBOX_GIVE_UP_SECONDS": _env_float(environ, "PORTAL_OUTBOX_GIVE_UP_SECONDS", 3 * 86400),
         "OUTBOX_LEASE_SECONDS": _env_float(environ, "PORTAL_OUTBOX_LEASE_SECONDS", 300),
+        # How long a receiver may take to answer a push before the attempt counts as failed.
+        "OUTBOX_SEND_TIMEOUT_SECONDS": _env_float(
+            environ, "PORTAL_OUTBOX_SEND_TIMEOUT_SECONDS", 30
+        ),
         # Observability: /metrics needs this bearer token (404 when unset); an optional
         # address that gets a scrubbed report of each unhandled error; the log level.
         "METRICS_TOKEN": environ.get("PORTAL_METRICS_TOKEN", "").strip() or None,

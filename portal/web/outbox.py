@@ -209,7 +209,8 @@ def _deliver(leased: Leased) -> Outcome:
     target = handoff().webhooks.get(leased.municipality_code or "")
     if target is None:
         return Outcome.failed("No receiver is configured for the municipality")
-    return webhook.push(target, str(leased.id), stored_body(leased))
+    timeout = float(current_app.config["OUTBOX_SEND_TIMEOUT_SECONDS"])
+    return webhook.push(target, str(leased.id), stored_body(leased), timeout)
 
 
 def build_worker(app: Flask) -> Worker:

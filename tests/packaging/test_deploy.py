@@ -13,6 +13,7 @@ import secrets
 import shlex
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -45,6 +46,7 @@ UNITS = DEPLOY / "systemd"
 WEB_UNIT = UNITS / "portal.service"
 PURGE_UNIT = UNITS / "portal-purge-drafts.service"
 PURGE_TIMER = UNITS / "portal-purge-drafts.timer"
+WORKER_UNIT = UNITS / "portal-worker.service"
 ENV_EXAMPLE = DEPLOY / "portal.env.example"
 NGINX_SITE = DEPLOY / "nginx" / "portal.conf"
 # The documented places on a server (README, "Production").
@@ -174,7 +176,7 @@ def web(installed: Installed, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 def test_every_file_in_deploy_is_run_by_this_test_or_named_in_the_readme() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    exercised = {WEB_UNIT, PURGE_UNIT, PURGE_TIMER, ENV_EXAMPLE, NGINX_SITE}
+    exercised = {WEB_UNIT, PURGE_UNIT, PURGE_TIMER, WORKER_UNIT, ENV_EXAMPLE, NGINX_SITE}
     for path in sorted(p for p in DEPLOY.rglob("*") if p.is_file()):
         assert path in exercised, f"{path.relative_to(REPO_ROOT)}: nothing runs it"
         assert str(path.relative_to(REPO_ROOT)) in readme, f"README does not name {path.name}"
@@ -201,6 +203,21 @@ def test_the_purge_service_purges_drafts_with_the_web_units_settings(web: Runnin
     assert "Deleted 0 draft(s) untouched for 30 days." in purged.stdout
 
 
+def test_the_worker_unit_runs_the_outbox_worker_and_stops_cleanly_on_sigterm(
+    web: Running, start: Start
+) -> None:
+    service = unit(WORKER_UNIT)["Service"]
+    assert service["EnvironmentFile"] == unit(WEB_UNIT)["Service"]["EnvironmentFile"]
+    env, cwd = web.machine.environment(service), web.machine.workdir(service)
+    (exec_start,) = service["ExecStart"]
+    log = web.machine.root / "worker.log"
+    worker = start(web.machine.command(exec_start), env, cwd, log)
+    time.sleep(3)  # long enough to start, find the outbox empty and wait for more
+    assert worker.process.poll() is None, worker.output()
+    assert worker.stop(within=int(service["TimeoutStopSec"][0])) == 0
+    assert "Outbox: 0 delivered" in worker.output()
+
+
 def test_the_purge_timer_starts_the_purge_service_once_a_day() -> None:
     timer = unit(PURGE_TIMER)
     assert timer["Timer"]["Unit"] == [PURGE_UNIT.name]
@@ -214,11 +231,11 @@ def test_the_purge_timer_starts_the_purge_service_once_a_day() -> None:
 
 def test_systemd_accepts_the_units(web: Running, tmp_path: Path) -> None:
     analyze = needs("systemd-analyze")
-    for source in (WEB_UNIT, PURGE_UNIT, PURGE_TIMER):
+    for source in (WEB_UNIT, PURGE_UNIT, PURGE_TIMER, WORKER_UNIT):
         # Only the documented venv moves: systemd checks that the programs exist.
         text = source.read_text(encoding="utf-8").replace(VENV, str(web.machine.installed.venv))
         (tmp_path / source.name).write_text(text, encoding="utf-8")
-    names = [str(tmp_path / p.name) for p in (WEB_UNIT, PURGE_UNIT, PURGE_TIMER)]
+    names = [str(tmp_path / p.name) for p in (WEB_UNIT, PURGE_UNIT, PURGE_TIMER, WORKER_UNIT)]
     checked = subprocess.run(
         [analyze, "verify", "--man=no", "--generators=no", *names],
         capture_output=True,
