@@ -1,5 +1,6 @@
 """The municipality's overview: received per week, open by status, days to a decision,
-overdue cases. No Flask; the charts are drawn as SVG by the template from these numbers."""
+overdue cases, and what is still to be sent (the hand-off and e-mails). No Flask; the charts
+are drawn as SVG by the template from these numbers."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.db.models import Application, Status, StatusEvent
+from portal.db.models import Application, DeliveryTarget, Status, StatusEvent
+from portal.outbox import queue
 
 OPEN = (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CITIZEN)
 DECIDED = (Status.GRANTED, Status.REFUSED)
@@ -78,4 +80,30 @@ def overview(
         median_days_to_decision=round(statistics.median(days), 1) if days else None,
         decided=len(days),
         overdue=overdue,
+    )
+
+
+@dataclass(frozen=True)
+class HandoffStatus:
+    """One line for everyone on the dashboard: what is still to be sent, and whether
+    anything needs an admin (messages given up, or the receiver switched off)."""
+
+    waiting: int
+    dead: int
+    oldest_age: timedelta | None
+    receiver_off: bool
+
+    @property
+    def needs_admin(self) -> bool:
+        return self.dead > 0 or self.receiver_off
+
+
+def handoff_status(session: Session, municipality: str, now: datetime) -> HandoffStatus:
+    backlog = queue.backlog(session, municipality)
+    target = session.get(DeliveryTarget, municipality)
+    return HandoffStatus(
+        waiting=backlog.undelivered,
+        dead=backlog.dead,
+        oldest_age=max(timedelta(0), now - backlog.oldest) if backlog.oldest else None,
+        receiver_off=target is not None and target.disabled_at is not None,
     )

@@ -1,4 +1,5 @@
-"""Prometheus metrics: requests, latency, applications submitted, drafts saved, refused logins.
+"""Prometheus metrics: requests, latency, applications submitted, drafts saved, refused logins,
+and the outbox (what has not been delivered yet, and how long the oldest has waited).
 
 Served at /metrics to a caller with `Authorization: Bearer $PORTAL_METRICS_TOKEN` only (404
 otherwise, and always when the token is unset). With several gunicorn workers, set
@@ -9,6 +10,10 @@ numbers are those of the worker that answers.
 
 Applications and drafts are counted when their transaction commits, whichever page or channel
 wrote them, so a rolled-back submit or a double click counts nothing.
+
+The outbox gauges are read from the database at each scrape (OutboxCollector), not kept in a
+process: the worker that sends and the web worker that answers /metrics are different
+processes, and the database is the one place where the backlog is true.
 """
 
 from __future__ import annotations
@@ -16,9 +21,11 @@ from __future__ import annotations
 import hmac
 import os
 import time
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
 
-from flask import Flask, Response, g
+from flask import Flask, Response, current_app, g, has_app_context
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -28,11 +35,16 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from portal.db.models import Application, Draft
-from portal.web import logs
+from portal.db.models import Application, Draft, OutboxKind, utcnow
+from portal.handoff import admin_queries
+from portal.outbox.queue import UNDELIVERED
+from portal.web import db, logs
+from portal.web.services import standards
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -84,12 +96,75 @@ def authorised(header: str | None, token: str | None) -> bool:
 
 
 def exposition() -> tuple[bytes, str]:
-    """The metrics in Prometheus' text format: every worker's in multiprocess mode."""
+    """The metrics in Prometheus' text format: every worker's in multiprocess mode, and the
+    outbox as the database has it now."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+        return generate_latest(registry) + outbox_exposition(), CONTENT_TYPE_LATEST
+    return generate_latest(REGISTRY) + outbox_exposition(), CONTENT_TYPE_LATEST
+
+
+class OutboxCollector:
+    """The backlog per municipality, kind and state; the oldest undelivered message's age; and
+    which receivers the portal has switched off. Every known municipality gets every kind and
+    state, zero included, so an alert rule never meets a missing series. The municipality code
+    is the only label that names anyone, and it names no person."""
+
+    def __init__(self, snapshot: admin_queries.Snapshot, codes: Iterable[str], now: datetime):
+        self.snapshot = snapshot
+        self.codes = sorted(set(codes) | {c.municipality_code or "none" for c in snapshot.cells})
+        self.now = now
+
+    def collect(self) -> Iterator[Metric]:
+        counts = GaugeMetricFamily(
+            "portal_outbox_messages",
+            "Outbox messages not delivered yet (pending, sending, failed, dead), by "
+            "municipality, kind and state; read from the database at scrape time.",
+            labels=["municipality", "kind", "state"],
+        )
+        ages = GaugeMetricFamily(
+            "portal_outbox_oldest_undelivered_age_seconds",
+            "Seconds since the oldest undelivered outbox message was written, by municipality "
+            "and kind; 0 when nothing waits.",
+            labels=["municipality", "kind"],
+        )
+        cells = {(c.municipality_code or "none", c.kind, c.state): c for c in self.snapshot.cells}
+        for code in self.codes:
+            for kind in OutboxKind:
+                waiting = [cells[(code, kind, s)] for s in UNDELIVERED if (code, kind, s) in cells]
+                for state in UNDELIVERED:
+                    cell = cells.get((code, kind, state))
+                    counts.add_metric([code, kind.value, state.value], cell.count if cell else 0)
+                oldest = min((c.oldest for c in waiting), default=None)
+                age = (self.now - oldest).total_seconds() if oldest else 0.0
+                ages.add_metric([code, kind.value], max(0.0, age))
+        disabled = GaugeMetricFamily(
+            "portal_delivery_target_disabled",
+            "1 when the portal has switched the municipality's receiver off (it answered 410 "
+            "Gone) until an admin switches it on again.",
+            labels=["municipality"],
+        )
+        for code in self.codes:
+            if code != "none":
+                disabled.add_metric([code], 1 if self.snapshot.disabled.get(code) else 0)
+        yield from (counts, ages, disabled)
+
+
+def outbox_exposition() -> bytes:
+    """The outbox gauges, from the request's read session; nothing (and a log line) when the
+    database does not answer, so the other metrics are still served."""
+    if not has_app_context():
+        return b""
+    try:
+        snapshot = admin_queries.snapshot(db.session())
+    except SQLAlchemyError as err:
+        # The type only: a driver's message may name hosts, users or a query.
+        current_app.logger.warning("Metrics: the outbox could not be read (%s)", type(err).__name__)
+        return b""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(OutboxCollector(snapshot, standards(), utcnow()))
+    return generate_latest(registry)
 
 
 def mark_worker_dead(pid: int) -> None:

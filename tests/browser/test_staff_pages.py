@@ -94,8 +94,9 @@ def log_in(page: Any, live_server: str, email: str) -> None:
 def test_the_other_staff_pages_pass_axe(
     browser: Any, live_server: str, live_app: Any, axe_source: str
 ) -> None:
-    """Search results, a new phone application, the access request, and the two-factor
-    pages (enrolment and code), which a test app shows only when the factor is required."""
+    """Search results, a new phone application, the access request, the hand-off page and the
+    dashboard's hand-off warning, and the two-factor pages (enrolment and code), which a test
+    app shows only when the factor is required."""
     import pyotp
 
     email = "axe-admin@vejen.dk"
@@ -129,4 +130,37 @@ def test_the_other_staff_pages_pass_axe(
     page.goto(f"{live_server}/sagsbehandler/admin/indsigt")
     assert axe_violations(page, axe_source) == []
     screenshot(page, "staff-access-request")
+    trouble_in_the_handoff(live_app)
+    page.goto(f"{live_server}/sagsbehandler/admin/overfoersler")
+    assert page.get_by_role("button", name="Slå modtageren til igen").is_visible()
+    assert axe_violations(page, axe_source) == []
+    screenshot(page, "staff-handoff")
+    page.goto(f"{live_server}/sagsbehandler/overblik")
+    assert "Noget skal ordnes" in page.content()
+    assert axe_violations(page, axe_source) == []
+    screenshot(page, "staff-dashboard-handoff-warning")
     context.close()
+
+
+def trouble_in_the_handoff(app: Any) -> None:
+    """A dead e-mail and a receiver switched off, so the hand-off page shows its table and
+    its warning, and the dashboard its alert."""
+    from sqlalchemy import update
+
+    from portal.db.models import OutboxMessage, OutboxState, utcnow
+    from portal.outbox import queue
+    from portal.web.db import database
+
+    with database(app).transaction() as session:
+        mail = queue.add_mail(
+            session, app.extensions["portal.cipher"], municipality_code="575",
+            topic="mail.receipt", to="axe@example.dk", subject="Kvittering", body="Hej",
+        )  # fmt: skip
+        session.flush()
+        session.execute(
+            update(OutboxMessage).where(OutboxMessage.id == mail.id).values(
+                state=OutboxState.DEAD, attempts=12,
+                last_error="The mail server did not answer in time",
+            )
+        )  # fmt: skip
+        queue.disable_target(session, "575", "The receiver answered 410 Gone", utcnow())
