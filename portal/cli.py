@@ -17,7 +17,7 @@ from portal import passwords, staff_auth
 from portal.config import ConfigError
 from portal.db import drafts, rotation
 from portal.db import migrate as migrations
-from portal.db.models import StaffRole
+from portal.db.models import StaffRole, utcnow
 from portal.standards.cli import standards
 from portal.web import services
 from portal.web.db import database
@@ -109,6 +109,20 @@ def purge_drafts_command() -> None:
     click.echo(f"Deleted {count} draft(s) untouched for 30 days.")
 
 
+@click.command("purge-outbox")
+@with_appcontext
+def purge_outbox_command() -> None:
+    """Delete what the outbox sent more than 30 days ago (run it daily, beside purge-drafts)."""
+    from portal.outbox import queue
+    from portal.web.outbox import handoff
+
+    settings = handoff()
+    receiving = set(settings.webhooks) | set(settings.api_token_digests)
+    with database().transaction() as session:
+        count = queue.purge(session, utcnow(), receiving)
+    click.echo(f"Deleted {count} outbox message(s) sent or unclaimed for 30 days.")
+
+
 @click.command("rotate-keys")
 @with_appcontext
 @click.option("--batch-size", type=click.IntRange(1, 100_000), show_default=True,
@@ -195,7 +209,7 @@ def serve_command(info: ScriptInfo, print_config: bool) -> None:
 def register(app: Flask) -> None:
     commands = (
         migrate_command, new_data_key_command, create_staff_command, demo_data_command,
-        purge_drafts_command, rotate_keys_command, worker_command,
+        purge_drafts_command, purge_outbox_command, rotate_keys_command, worker_command,
     )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

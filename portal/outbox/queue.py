@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from portal.crypto import DataCipher
@@ -205,6 +205,8 @@ def settle(
         message.delivered_at = now
         message.last_error = None
         message.receiver_reference = outcome.receiver_reference
+        if message.kind is not OutboxKind.DELIVERY:
+            message.payload_enc = None  # a sent e-mail's address and text are not kept
         return message.state
     message.last_error = outcome.error
     if outcome.gone and message.municipality_code:
@@ -261,6 +263,28 @@ def send_again(
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+KEEP_SENT = timedelta(days=30)
+
+
+def purge(session: Session, now: datetime, receiving: Collection[str]) -> int:
+    """Delete what was sent more than 30 days ago, and the events of municipalities that take
+    none (`receiving`: the codes with a receiver or an API token) once 30 days old; failing
+    and dead messages stay for the admins. Returns how many went."""
+    cutoff = now - KEEP_SENT
+    sent = and_(OutboxMessage.state == OutboxState.DELIVERED, OutboxMessage.delivered_at < cutoff)
+    unwanted = and_(
+        OutboxMessage.kind == OutboxKind.DELIVERY,
+        OutboxMessage.state == OutboxState.PENDING,
+        OutboxMessage.created_at < cutoff,
+        or_(
+            OutboxMessage.municipality_code.not_in(list(receiving)) if receiving else true(),
+            OutboxMessage.municipality_code.is_(None),
+        ),
+    )
+    result = session.execute(delete(OutboxMessage).where(or_(sent, unwanted)))
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 # -- looking --------------------------------------------------------------------------------

@@ -9,19 +9,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from portal import applications
-from portal.db.models import Application, ApplicationDocument, OutboxMessage, OutboxState
+from portal.db.models import OutboxMessage, OutboxState
 from portal.web.db import database
-from portal.web.services import cipher
 from tests.handoff.receiver import Receiver, running_receiver, wait_until
-from tests.outbox.delivery import apply, deliveries
+from tests.outbox.delivery import apply, deliveries, many_applications
 
 PORTAL = str(Path(sys.executable).parent / "portal")
 
@@ -83,28 +80,6 @@ def test_a_worker_killed_mid_delivery_is_replaced_after_its_lease_and_one_case_i
     # The receiver saw the webhook-id at most twice and stored one case and one event.
     assert receiver.arrivals() == {str(message.id): 2}
     assert len(receiver.cases()) == 1 and len(receiver.events()) == 1
-
-
-def many_applications(app: Flask, count: int) -> None:
-    """`count` applications: one through the web journey, the rest as copies of it (each its
-    own draft key, reference and event). Their PDF is a stand-in: here only delivery counts."""
-    apply(app)
-    with app.app_context(), database(app).transaction() as session:
-        first = session.scalars(select(Application)).one()
-        data = cipher()
-        template = applications.Submission(
-            draft_key="", municipality_code=first.municipality_code,
-            standard_version=first.standard_version, cpr="0101901234",
-            person=data.decrypt(first.person_enc), answers=data.decrypt(first.answers_enc),
-            guidance=data.decrypt(first.guidance_enc), for_someone_else=False,
-        )  # fmt: skip
-        for number in range(count - 1):
-            applications.submit(session, data, replace(template, draft_key=f"load-{number}"))
-        session.flush()
-        pdf = data.encrypt_bytes(b"%PDF-1.7 stand-in")
-        for application_id in session.scalars(select(Application.id)):
-            session.add(ApplicationDocument(
-                application_id=application_id, sha256="0" * 64, size=17, pdf_enc=pdf))  # fmt: skip
 
 
 @pytest.mark.parametrize("workers", [2, 4])

@@ -198,9 +198,11 @@ def test_the_purge_service_purges_drafts_with_the_web_units_settings(web: Runnin
     assert service["Type"] == ["oneshot"]
     assert service["EnvironmentFile"] == unit(WEB_UNIT)["Service"]["EnvironmentFile"]
     env, cwd = web.machine.environment(service), web.machine.workdir(service)
-    (exec_start,) = service["ExecStart"]
-    purged = run(web.machine.command(exec_start), env=env, cwd=cwd)
-    assert "Deleted 0 draft(s) untouched for 30 days." in purged.stdout
+    drafts, outbox = (
+        run(web.machine.command(line), env=env, cwd=cwd).stdout for line in service["ExecStart"]
+    )
+    assert "Deleted 0 draft(s) untouched for 30 days." in drafts
+    assert "Deleted 0 outbox message(s)" in outbox
 
 
 def test_the_worker_unit_runs_the_outbox_worker_and_stops_cleanly_on_sigterm(
