@@ -17,6 +17,7 @@ from portal.citizen.forms.base import no_control_characters
 from portal.db.models import utcnow
 from portal.staff.auth import audit, bp, staff_required
 from portal.staff.cases import case_context, own_application, staff
+from portal.staff.notify import queue_status_mails
 from portal.web import db
 from portal.web.access import access
 from portal.web.fields import DatePartsField
@@ -126,6 +127,7 @@ def act(application_id: int, form: FlaskForm, action: str, run: Any) -> Response
         )
     except applications.WrongStatus:
         return refuse(application_id, form, _l("Det kan ikke gøres, mens sagen har den status."))
+    queue_status_mails(db.session(), application)
     audit(action, application.id)
     return redirect(url_for("staff.case", application_id=application.id), 303)
 

@@ -7,13 +7,11 @@ the request, the session or the visitor's language.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
 from flask import render_template
-from flask_babel import force_locale
 
 from portal.citizen.guidance_view import guidance_page
 from portal.citizen.steps import FORMS
@@ -21,7 +19,7 @@ from portal.citizen.voice import Voice
 from portal.db.models import Application, Channel
 from portal.handoff import document
 from portal.staff.register import CHANNEL_NAMES
-from portal.web.i18n import forget_translations
+from portal.web.i18n import speaking
 from portal.web.services import cipher, standards
 from portal.web.text import day
 
@@ -66,16 +64,9 @@ def application_pdf(application: Application) -> bytes:
     return render_pdf(html)
 
 
-@contextmanager
-def case_file_language() -> Iterator[None]:
-    """Danish for the length of the block, in a request or in the worker's bare app context.
-    The portal keeps the request's catalogue in g, so it is dropped on the way in and out."""
-    forget_translations()
-    try:
-        with force_locale(CASE_FILE_LANGUAGE):
-            yield
-    finally:
-        forget_translations()
+def case_file_language() -> AbstractContextManager[None]:
+    """Danish for the length of the block, in a request or in the worker's bare app context."""
+    return speaking(CASE_FILE_LANGUAGE)
 
 
 def pdf_context(case: document.Case) -> dict[str, Any]:

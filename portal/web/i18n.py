@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, request, session, url_for
-from flask_babel import get_locale, get_translations
+from flask_babel import force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -73,6 +75,18 @@ def _translations() -> Any:
 def forget_translations() -> None:
     """Call after changing the locale inside a request (e.g. a mail in another language)."""
     g.pop("_portal_translations", None)
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Translate in `language` for the length of the block (a mail to someone who applied in
+    another language than the one now asking), in a request or in a bare app context."""
+    forget_translations()
+    try:
+        with force_locale(language):
+            yield
+    finally:
+        forget_translations()
 
 
 def gettext(message: str, **variables: Any) -> str:
