@@ -122,10 +122,14 @@ def submission(draft: Draft, context: Context) -> applications.Submission:
         for step, group in rows if step not in PERSON_STEPS
         for row in group
     ]  # fmt: skip
-    stored_rows.insert(0, {"step": "meta", "field": "information_source", "question": "",
-                           "answer": [], "codes": [source.as_dict(), ffb.OFFER.as_dict(),
-                                                   ffb.REQUEST_TYPE.as_dict()]})  # fmt: skip
     registration = answers.get(journey.REGISTRATION) or {}
+    # A caseworker typing in a call or a letter cannot know who gave which answer (the phone
+    # flow asks in the third person and asks no authority): no source rather than a wrong one.
+    codes = [ffb.OFFER.as_dict(), ffb.REQUEST_TYPE.as_dict()]
+    if not registration:
+        codes.insert(0, source.as_dict())
+    stored_rows.insert(0, {"step": "meta", "field": "information_source", "question": "",
+                           "answer": [], "codes": codes})  # fmt: skip
     return applications.Submission(
         channel=Channel(registration.get("channel", Channel.WEB.value)),
         registrar_id=registration.get("staff_id"),
