@@ -109,6 +109,7 @@ def _is_component(name: str) -> bool:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.api import bp as api_bp
     from portal.citizen import bp as citizen_bp
     from portal.staff import bp as staff_bp
     from portal.web.pages import bp as pages_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(citizen_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
 
 
 def _register_cli(app: Flask) -> None:

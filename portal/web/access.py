@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
-Audience = Literal["public", "citizen", "staff", "admin"]
+# "api": the pull API, for a municipality's system with its bearer token (portal.api).
+Audience = Literal["public", "citizen", "staff", "admin", "api"]
 
 
 def access(audience: Audience) -> Callable[[F], F]:
