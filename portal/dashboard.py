@@ -5,6 +5,7 @@ are drawn as SVG by the template from these numbers."""
 from __future__ import annotations
 
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -98,8 +99,10 @@ class HandoffStatus:
         return self.dead > 0 or self.receiver_off
 
 
-def handoff_status(session: Session, municipality: str, now: datetime) -> HandoffStatus:
-    backlog = queue.backlog(session, municipality)
+def handoff_status(
+    session: Session, municipality: str, now: datetime, receiving: Collection[str]
+) -> HandoffStatus:
+    backlog = queue.backlog(session, municipality, receiving)
     target = session.get(DeliveryTarget, municipality)
     return HandoffStatus(
         waiting=backlog.undelivered,

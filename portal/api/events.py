@@ -32,7 +32,7 @@ MAX_LIMIT = 100
 # Ids are compared with SQL integers: anything larger would overflow the driver, not the rule.
 MAX_ID = 2**63 - 1
 MAX_CASE_NUMBER = 100  # OutboxMessage.receiver_reference
-AUDIT_REQUEST_ID = 32  # AuditEvent.request_id
+AUDIT_REQUEST_ID = 64  # AuditEvent.request_id
 AUDIT_DETAIL = 200  # AuditEvent.detail
 
 

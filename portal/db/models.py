@@ -284,7 +284,8 @@ class AuditEvent(Base):
     municipality_code: Mapped[str] = mapped_column(String(3))
     action: Mapped[str] = mapped_column(String(30))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"), index=True)
-    request_id: Mapped[str] = mapped_column(String(32))
+    # As long as a request id may be (portal.web.logs: a proxy's id, up to 64 characters).
+    request_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(String(200))
 
 

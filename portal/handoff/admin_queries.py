@@ -8,7 +8,7 @@ built from these can show them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -146,14 +146,16 @@ class Snapshot:
     disabled: Mapping[str, bool]  # every municipality that has a target row: switched off?
 
 
-def snapshot(session: Session) -> Snapshot:
-    """Every municipality's undelivered messages by kind and state, in one grouped query."""
+def snapshot(session: Session, receiving: Collection[str]) -> Snapshot:
+    """Every municipality's undelivered messages by kind and state, in one grouped query:
+    what someone waits for (queue.awaited), so an alert on age never fires for the kept
+    events of a municipality that takes none."""
     rows = session.execute(
         select(
             OutboxMessage.municipality_code, OutboxMessage.kind, OutboxMessage.state,
             func.count(), func.min(OutboxMessage.created_at),
         )
-        .where(OutboxMessage.state.in_(queue.UNDELIVERED))
+        .where(OutboxMessage.state.in_(queue.UNDELIVERED), queue.awaited(receiving))
         .group_by(OutboxMessage.municipality_code, OutboxMessage.kind, OutboxMessage.state)
         .order_by(OutboxMessage.municipality_code, OutboxMessage.kind, OutboxMessage.state)
     ).tuples()  # fmt: skip

@@ -298,9 +298,22 @@ class Backlog:
     oldest: datetime | None  # created_at of the oldest undelivered message
 
 
-def backlog(session: Session, municipality_code: str | None = None) -> Backlog:
-    """What has not left yet: for one municipality (its admins) or all (the metrics)."""
+def awaited(receiving: Collection[str]) -> ColumnElement[bool]:
+    """Messages someone waits for: every e-mail, and the events of municipalities that take
+    events (`receiving`). The others' events are kept a while, but nobody is behind on them."""
+    deliveries = OutboxMessage.municipality_code.in_(list(receiving)) if receiving else false()
+    return or_(OutboxMessage.kind != OutboxKind.DELIVERY, deliveries)
+
+
+def backlog(
+    session: Session, municipality_code: str | None = None,
+    receiving: Collection[str] | None = None,
+) -> Backlog:  # fmt: skip
+    """What has not left yet: for one municipality (its admins) or all. With `receiving`,
+    only what someone waits for (see `awaited`)."""
     scope: list[ColumnElement[bool]] = [OutboxMessage.state.in_(UNDELIVERED)]
+    if receiving is not None:
+        scope.append(awaited(receiving))
     if municipality_code is not None:
         scope.append(OutboxMessage.municipality_code == municipality_code)
     counts = dict(

@@ -8,8 +8,10 @@ PORTAL_API_TOKEN_<kommunekode>         the pull API's token (also fetches the ap
 PORTAL_NOTICE_EMAIL_<kommunekode>      the functional mailbox told of each new application
 PORTAL_KLE_FACET_<kommunekode>         the KLE action facet the municipality files § 104 under
 
-A municipality with neither a receiver nor an API token gets no delivery events: its staff
-queue in the portal is then the whole hand-off. Pure; errors name the variable, never a secret.
+A municipality with neither a receiver nor an API token has its staff queue in the portal as
+the whole hand-off: its events are recorded and kept 30 days (for a receiver set up meanwhile),
+but nothing is sent and nobody is told they wait. Pure; errors name the variable, never a
+secret.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ class Handoff:
     api_token_digests: Mapping[str, str] = field(default_factory=dict)
     notice_addresses: Mapping[str, str] = field(default_factory=dict)
     kle_facets: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def receiving(self) -> frozenset[str]:
+        """The municipalities that take events, by push or by pull."""
+        return frozenset(self.webhooks) | frozenset(self.api_token_digests)
 
     def receives_events(self, code: str) -> bool:
         """Whether the municipality takes events at all, by push or by pull."""

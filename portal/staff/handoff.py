@@ -45,6 +45,9 @@ TOPIC_NAMES = {
     "mail.receipt": _l("Kvittering til ansøgeren"),
     "mail.receipt_links": _l("Links til en ansøgning"),
     "mail.resume_link": _l("Link til at fortsætte en ansøgning"),
+    "mail.status_awaiting_citizen": _l("Besked til ansøgeren om nyt i sagen"),
+    "mail.status_granted": _l("Besked til ansøgeren om nyt i sagen"),
+    "mail.status_refused": _l("Besked til ansøgeren om nyt i sagen"),
 }
 NOTICES = {
     "sendt-igen": _l("Beskeden bliver sendt igen med det samme."),
@@ -70,7 +73,7 @@ def age_words(age: timedelta | None) -> str | None:
 def handoff_list() -> ResponseReturnValue:
     code = g.staff.municipality_code
     now = utcnow()
-    backlog = queue.backlog(db.session(), code)
+    backlog = queue.backlog(db.session(), code, handoff().receiving)
     audit("handoff_view")
     return render_template(
         "staff/handoff.html",
@@ -119,7 +122,9 @@ def handoff_enable() -> ResponseReturnValue:
 
 def dashboard_handoff() -> dict[str, Any]:
     """The dashboard's hand-off line for the caseworker's own municipality."""
-    status = dashboard.handoff_status(db.session(), g.staff.municipality_code, utcnow())
+    status = dashboard.handoff_status(
+        db.session(), g.staff.municipality_code, utcnow(), handoff().receiving
+    )
     return {
         "status": status,
         "age": age_words(status.oldest_age),

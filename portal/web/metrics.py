@@ -44,6 +44,7 @@ from portal.db.models import Application, Draft, OutboxKind, utcnow
 from portal.handoff import admin_queries
 from portal.outbox.queue import UNDELIVERED
 from portal.web import db, logs
+from portal.web.outbox import handoff
 from portal.web.services import standards
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -157,7 +158,7 @@ def outbox_exposition() -> bytes:
     if not has_app_context():
         return b""
     try:
-        snapshot = admin_queries.snapshot(db.session())
+        snapshot = admin_queries.snapshot(db.session(), handoff().receiving)
     except SQLAlchemyError as err:
         # The type only: a driver's message may name hosts, users or a query.
         current_app.logger.warning("Metrics: the outbox could not be read (%s)", type(err).__name__)

@@ -221,11 +221,3 @@ def build_worker(app: Flask) -> Worker:
             senders[OutboxKind.MAIL] = _send_mail
             senders[OutboxKind.NOTICE] = _send_mail
         return Worker(database(app), senders, frozenset(handoff().webhooks), policy())
-
-
-def event_messages(session: Session, municipality_code: str) -> Any:
-    """The municipality's events, for the pull API (scoped here, once)."""
-    return select(OutboxMessage).where(
-        OutboxMessage.kind == OutboxKind.DELIVERY,
-        OutboxMessage.municipality_code == municipality_code,
-    )

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from portal.db.models import Application, Draft, Status
 from portal.web.db import database
 from tests.web.helpers import set_language
-from tests.web.outbox import drain
 from tests.web.journey import answer_until, errors, post_step, status_links, submit, token
+from tests.web.outbox import drain
 
 
 def count(app: Flask, model: type) -> int:

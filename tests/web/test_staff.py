@@ -358,3 +358,18 @@ def test_failures_older_than_the_throttle_window_are_dropped(app: Flask) -> None
     login(client, "y@vejen.dk", "forkert")
     with database(app).transaction() as session:
         assert len(list(session.scalars(select(LoginFailure)))) == 1
+
+
+def test_a_proxys_uuid_request_id_is_kept_in_the_audit_trail(app: Flask) -> None:
+    """nginx or a load balancer may send a UUID (36 characters) as X-Request-ID; the staff
+    read that is audited with it must not fail on the column's width (PostgreSQL checks)."""
+
+    citizen = app.test_client()
+    answer_until(citizen)
+    submit(citizen)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    request_id = "3f2b8c1e-9a4d-4e8b-a1c2-5d6e7f809a1b"
+    response = staff.get("/sagsbehandler/", headers={"X-Request-ID": request_id})
+    assert response.status_code == 200
+    with database(app).transaction() as session:
+        assert request_id in set(session.scalars(select(AuditEvent.request_id)))

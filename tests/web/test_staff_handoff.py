@@ -23,7 +23,7 @@ from portal.db.models import (
     StaffRole,
     utcnow,
 )
-from portal.outbox import queue
+from portal.outbox import queue, targets
 from portal.outbox.targets import Handoff, Webhook
 from portal.web.db import database
 from tests.web.helpers import set_language
@@ -36,6 +36,14 @@ SWITCH_ON = f"{PAGE}/slaa-til"
 DASHBOARD = "/sagsbehandler/overblik"
 ADDRESS = "karen.hemmelig@example.dk"
 BODY_SECRET = "statuslink-ZX81-hemmelig"
+
+
+@pytest.fixture(autouse=True)
+def municipalities_take_events(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every municipality pulls its events (a test may set something else): a municipality
+    that takes none is behind on nothing, and would show no backlog at all."""
+    env = {f"PORTAL_API_TOKEN_{code}": code * 14 for code in ("157", "173", "265", "370", "575")}
+    monkeypatch.setitem(app.extensions, "portal.handoff", targets.from_environ(env, False))
 
 
 def event_of(app: Flask, application: Application) -> int:
@@ -130,7 +138,11 @@ def test_an_admin_sees_failing_and_dead_messages_but_never_an_address_or_body(
     assert [e.action for e in audit(app)][-1:] == ["handoff_view"]
 
 
-def test_the_backlog_counts_and_the_oldest_age_in_words(app: Flask) -> None:
+def test_the_backlog_counts_and_the_oldest_age_in_words(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pulls = targets.from_environ({"PORTAL_API_TOKEN_575": "x" * 40}, production=False)
+    monkeypatch.setitem(app.extensions, "portal.handoff", pulls)
     first = event_of(app, submitted(app, "575"))
     second = event_of(app, submitted(app, "575", "010190-2345"))
     dead(app, second, "The receiver answered 500")
@@ -140,6 +152,10 @@ def test_the_backlog_counts_and_the_oldest_age_in_words(app: Flask) -> None:
     assert "2 timer" in html
     assert rows_of(html) == {"Ikke sendt endnu": "2", "Fejler og bliver prøvet igen": "0",
                              "Opgivet": "1", "Den ældste har ventet": "2 timer"}  # fmt: skip
+    # A municipality that takes no events is behind on nothing: its events are only kept.
+    monkeypatch.setitem(app.extensions, "portal.handoff", targets.Handoff())
+    html = admin.get(PAGE).get_data(as_text=True)
+    assert rows_of(html)["Ikke sendt endnu"] == "0" and rows_of(html)["Opgivet"] == "0"
 
 
 def rows_of(html: str) -> dict[str, str]:
@@ -160,7 +176,10 @@ def test_the_page_shows_where_the_handoff_goes_without_its_secrets(
     assert "Ikke sat op" not in html
 
 
-def test_without_a_receiver_the_portal_queue_is_the_only_handoff(app: Flask) -> None:
+def test_without_a_receiver_the_portal_queue_is_the_only_handoff(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.extensions, "portal.handoff", targets.Handoff())
     admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
     html = admin.get(PAGE).get_data(as_text=True)
     assert "Ikke sat op: køen i portalen er den eneste overførsel." in html

@@ -16,8 +16,6 @@ down_revision = "0008"
 branch_labels = None
 depends_on = None
 
-STATUS_TOPICS = "'application.submitted', 'application.withdrawn'"
-
 
 def upgrade() -> None:
     with op.batch_alter_table("outbox_message") as batch:
@@ -40,17 +38,16 @@ def upgrade() -> None:
         "a.municipality_code FROM application a WHERE a.id = outbox_message.application_id)"
     )
     op.execute(
-        "UPDATE outbox_message SET event_status = 'received' "
-        "WHERE topic = 'application.submitted'"
+        "UPDATE outbox_message SET event_status = 'received' WHERE topic = 'application.submitted'"
     )
     op.execute(
-        "UPDATE outbox_message SET event_status = 'withdrawn' "
-        "WHERE topic = 'application.withdrawn'"
+        "UPDATE outbox_message SET event_status = 'withdrawn' WHERE topic = 'application.withdrawn'"
     )
     # Status changes were written as application.<status>; now one topic carries the status.
     op.execute(
         "UPDATE outbox_message SET event_status = substr(topic, 13), "
-        f"topic = 'application.status_changed' WHERE topic NOT IN ({STATUS_TOPICS})"
+        "topic = 'application.status_changed' "
+        "WHERE topic NOT IN ('application.submitted', 'application.withdrawn')"
     )
     with op.batch_alter_table("outbox_message") as batch:
         batch.alter_column("kind", existing_type=sa.String(length=20), nullable=False)
@@ -58,6 +55,9 @@ def upgrade() -> None:
         batch.create_index(
             "ix_outbox_message_municipality", ["municipality_code", "kind", "state", "id"]
         )
+    # A proxy's request id (a UUID is 36 characters) did not fit the audit trail's 32.
+    with op.batch_alter_table("audit_event") as batch:
+        batch.alter_column("request_id", existing_type=sa.String(length=32), type_=sa.String(64))
     op.create_table(
         "delivery_target",
         sa.Column("municipality_code", sa.String(length=3), nullable=False),
@@ -83,6 +83,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("UPDATE audit_event SET request_id = substr(request_id, 1, 32)")
+    with op.batch_alter_table("audit_event") as batch:
+        batch.alter_column("request_id", existing_type=sa.String(length=64), type_=sa.String(32))
     op.drop_table("application_document")
     op.drop_table("delivery_target")
     # Mails and notices have no place in the old table; deliveries keep their old topics.
