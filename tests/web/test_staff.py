@@ -373,3 +373,17 @@ def test_a_proxys_uuid_request_id_is_kept_in_the_audit_trail(app: Flask) -> None
     assert response.status_code == 200
     with database(app).transaction() as session:
         assert request_id in set(session.scalars(select(AuditEvent.request_id)))
+
+
+def test_a_protected_address_is_flagged_to_the_caseworker(app: Flask) -> None:
+    citizen = app.test_client()
+    answer_until(citizen, **{"/ansoeg/adresse": {
+        "street": "Vestergade 1", "postcode": "6600", "city": "Vejen", "protected": "yes"}})  # fmt: skip
+    submit(citizen)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    with database(app).transaction() as session:
+        application_id = session.scalars(select(Application.id)).one()
+    html = staff.get(f"/sagsbehandler/sag/{application_id}").get_data(as_text=True)
+    assert "Ansøgeren har oplyst, at adressen er beskyttet." in html
+    pdf = staff.get(f"/sagsbehandler/sag/{application_id}/sag.pdf").data
+    assert b"%PDF" in pdf[:8]
