@@ -45,8 +45,18 @@ class SmtpServer:
             self.controller = None
 
     def settings(self) -> dict[str, Any]:
-        """The app settings that send to this server (no TLS on a loopback test server)."""
-        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_USE_TLS": False}
+        return mail_settings(self.port)
+
+
+def mail_settings(port: int) -> dict[str, Any]:
+    """The app settings that send to 127.0.0.1:port (no TLS on a loopback test server)."""
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False}
+
+
+def send_mail_to(app: Any, monkeypatch: Any, port: int) -> None:
+    """Point the app's mail at 127.0.0.1:port for the length of the test."""
+    for key, value in mail_settings(port).items():
+        monkeypatch.setitem(app.config, key, value)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from portal.db.models import Application, Channel, OutboxKind, OutboxMessage, Ou
 from portal.outbox.targets import Handoff
 from portal.web.db import database
 from portal.web.outbox import build_worker
-from tests.outbox.smtp import SmtpServer, free_port
+from tests.outbox.smtp import SmtpServer, free_port, send_mail_to
 from tests.web.journey import answer_until, submit, token
 from tests.web.staff import csrf_from, staff_client
 
@@ -44,12 +44,7 @@ def nobody_connected(listener: socket.socket) -> bool:
 @pytest.fixture
 def hanging_mail(app: Flask, blackhole: socket.socket, monkeypatch: pytest.MonkeyPatch) -> int:
     port = blackhole.getsockname()[1]
-    for key, value in {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_USE_TLS": False,
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
+    send_mail_to(app, monkeypatch, port)
     return int(port)
 
 
@@ -137,12 +132,7 @@ def test_a_failed_attempt_is_kept_with_a_reason_that_names_no_address(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port = free_port()  # nothing listens: refused at once
-    for key, value in {
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": port,
-        "MAIL_USE_TLS": False,
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
+    send_mail_to(app, monkeypatch, port)
     client = app.test_client()
     answer_until(client)
     submit(client)

@@ -16,7 +16,7 @@ from flask import Flask
 from portal.handoff.signing import new_secret
 from portal.outbox import targets
 from tests.outbox.delivery import run_worker
-from tests.outbox.smtp import smtp_server
+from tests.outbox.smtp import send_mail_to, smtp_server
 from tests.web.journey import answer_until, submit, token
 from tests.web.staff import csrf_from, staff_client
 
@@ -58,8 +58,7 @@ def test_no_cpr_in_mails_headers_urls_or_titles(
     }, production=False)  # fmt: skip
     monkeypatch.setitem(app.extensions, "portal.handoff", handoff)
     with smtp_server() as server:
-        for key, value in server.settings().items():
-            monkeypatch.setitem(app.config, key, value)
+        send_mail_to(app, monkeypatch, server.port)
         # A citizen applies and has the links mailed; a caseworker registers a call.
         citizen = app.test_client()
         answer_until(citizen)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.db.models import Application
 from portal.web.db import database
-from tests.outbox.smtp import smtp_server
+from tests.outbox.smtp import send_mail_to, smtp_server
 from tests.web.helpers import set_language
 from tests.web.journey import answer_until, status_links, submit
 from tests.web.outbox import drain
@@ -43,8 +43,7 @@ def test_a_relative_and_the_person_get_their_own_links_when_there_is_news(
         application = session.scalars(select(Application)).one()
     staff = staff_client(app, "575", "ida@vejen.dk")
     with smtp_server() as server:
-        for key, value in server.settings().items():
-            monkeypatch.setitem(app.config, key, value)
+        send_mail_to(app, monkeypatch, server.port)
         assert act(staff, application.id, "tag", {}) == 303
         assert drain(app).delivered == 0  # taking the case is no news to act on
         assert (
