@@ -106,3 +106,18 @@ def test_a_thousand_applications_drained_by_several_workers_arrive_exactly_once(
     assert len(receiver.events()) == 1000 and len(receiver.cases()) == 1000
     # Every worker took a share: they ran side by side, not one after another.
     assert all("delivered" in out and " 0 delivered" not in out for out in outputs), outputs
+
+
+def test_sigterm_lets_the_worker_finish_the_message_in_hand(
+    app: Flask, receiver: Receiver, tmp_path: Path
+) -> None:
+    apply(app)
+    receiver.plan({"delay": 2.0})  # slow enough to be stopped in the middle of it
+    running = worker(worker_env(app, receiver, tmp_path), "--idle", "0.2")
+    wait_until(lambda: receiver.requests(), timeout=30)
+    running.send_signal(signal.SIGTERM)
+    output = finished(running, 30)
+    assert running.returncode == 0, output
+    assert "Outbox: 1 delivered" in output
+    [message] = deliveries(app)
+    assert message.state is OutboxState.DELIVERED and message.attempts == 1
