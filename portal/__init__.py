@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from portal import config as settings
 from portal.crypto import DataCipher
@@ -108,7 +109,17 @@ def _is_component(name: str) -> bool:
     return name.startswith("components/") and name.endswith(".html")
 
 
+class RowId(IntegerConverter):
+    """`<int:…>` in every route: a row id, so at most a 32-bit SQL INTEGER. A larger number
+    matches no route (404), instead of reaching PostgreSQL and overflowing there (500)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = RowId
     from portal.api import bp as api_bp
     from portal.citizen import bp as citizen_bp
     from portal.staff import bp as staff_bp

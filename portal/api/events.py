@@ -29,8 +29,10 @@ from portal.db.models import (
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-# Ids are compared with SQL integers: anything larger would overflow the driver, not the rule.
-MAX_ID = 2**63 - 1
+# Ids are SQL INTEGER columns (32 bits on PostgreSQL): a larger value would overflow the
+# database, not the rule. A cursor may be any 64-bit number; beyond the last id it finds none.
+MAX_ID = 2**31 - 1
+MAX_CURSOR = 2**63 - 1
 MAX_CASE_NUMBER = 100  # OutboxMessage.receiver_reference
 AUDIT_REQUEST_ID = 64  # AuditEvent.request_id
 AUDIT_DETAIL = 200  # AuditEvent.detail
@@ -81,7 +83,7 @@ def parse_page(args: Mapping[str, Sequence[str]]) -> Page:
     after = _one(args, "after")
     limit = _one(args, "limit")
     return Page(
-        after=0 if after is None else _whole("after", after, 0, MAX_ID),
+        after=0 if after is None else min(MAX_ID, _whole("after", after, 0, MAX_CURSOR)),
         limit=DEFAULT_LIMIT if limit is None else _whole("limit", limit, 1, MAX_LIMIT),
     )
 

@@ -30,11 +30,17 @@ def test_a_parameter_given_twice_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("1", 1), ("007", 7), (str(2**63 - 1), 2**63 - 1), ("0", None), (str(2**63), None),
+    [("1", 1), ("007", 7), (str(2**31 - 1), 2**31 - 1), (str(2**31), None),
+     (str(2**63 - 1), None), ("0", None), (str(2**63), None),
      ("-3", None), ("٣", None), ("1e3", None), ("", None), ("9" * 40, None)],
 )  # fmt: skip
 def test_path_ids(raw: str, expected: int | None) -> None:
+    # Beyond the 32-bit INTEGER column nothing can exist: not found, never a database error.
     assert events.parse_id(raw) == expected
+
+
+def test_a_cursor_beyond_the_last_possible_id_finds_nothing_rather_than_failing() -> None:
+    assert events.parse_page({"after": [str(2**63 - 1)]}).after == 2**31 - 1
 
 
 def test_an_empty_ack_body_is_an_ack_without_a_case_number() -> None:

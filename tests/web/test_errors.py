@@ -132,3 +132,14 @@ def test_a_request_larger_than_the_limit_gets_the_413_page(failing_client: Flask
     response = failing_client.post("/_test/echo", data={"text": "a" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert "Der blev sendt for meget" in response.get_data(as_text=True)
+
+
+def test_an_id_beyond_any_row_is_not_found_on_every_database(app: Flask) -> None:
+    """Flask's int converter takes any size; PostgreSQL's INTEGER does not. A huge id is a
+    404, never a database error."""
+    from tests.web.staff import staff_client
+
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    for path in ("/sagsbehandler/sag/99999999999", f"/sagsbehandler/sag/{2**31}"):
+        assert staff.get(path).status_code == 404, path
+    assert staff.get(f"/sagsbehandler/sag/{2**31 - 1}").status_code == 404
