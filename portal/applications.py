@@ -7,9 +7,10 @@ the view turns into a message.
 
 from __future__ import annotations
 
+import enum
 import secrets
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -186,8 +187,26 @@ class WrongStatus(ApplicationError):
     """The action does not fit the application's status (e.g. deciding a withdrawn case)."""
 
 
+class Outcome(enum.StrEnum):
+    """What the municipality decided. A partial grant is a grant (Status.GRANTED) that gives
+    less than was asked for, so, like a refusal, it needs reasons and complaint guidance."""
+
+    GRANTED = "granted"
+    PARTLY_GRANTED = "partly_granted"
+    REFUSED = "refused"
+
+
 @dataclass(frozen=True)
 class Decision:
+    """A decision as stored (`asdict`) in its status event.
+
+    `granted` is what decisions stored before partial grants carry, and all older readers
+    look at; it stays, true for any grant. `outcome` says which grant; it is derived from
+    `granted` when missing (a stored decision from before). `complaint` is the complaint
+    guidance given with a decision that is not a full grant (portal.decisions), kept with
+    the decision so its letter never changes when a standard does.
+    """
+
     granted: bool
     decided_on: str  # ISO date of the decision
     reasons: str = ""
@@ -195,6 +214,42 @@ class Decision:
     days_per_week: int | None = None
     day_length: str = ""
     transport: bool | None = None
+    outcome: Outcome | None = None
+    complaint: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.outcome is None:
+            derived = Outcome.GRANTED if self.granted else Outcome.REFUSED
+            object.__setattr__(self, "outcome", derived)
+        else:
+            object.__setattr__(self, "outcome", Outcome(self.outcome))
+        if self.granted != (self.outcome is not Outcome.REFUSED):
+            raise ValueError("granted must agree with the outcome")
+
+    @classmethod
+    def made(cls, outcome: Outcome, decided_on: str, **details: Any) -> Decision:
+        return cls(outcome is not Outcome.REFUSED, decided_on, outcome=outcome, **details)
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, Any]) -> Decision:
+        """A decision read back from its event, whichever version stored it."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in stored.items() if k in known})
+
+    @property
+    def fully_granted(self) -> bool:
+        return self.outcome is Outcome.GRANTED
+
+    @property
+    def status(self) -> Status:
+        return Status.GRANTED if self.granted else Status.REFUSED
+
+    @property
+    def decided_date(self) -> date:
+        return date.fromisoformat(self.decided_on)
+
+    def stored(self) -> dict[str, Any]:
+        return {**asdict(self), "outcome": str(self.outcome)}
 
 
 def _staff_event(
@@ -243,8 +298,9 @@ def decide(
     decision: Decision,
 ) -> None:
     _check(application, staff_id, OPEN_STATUSES)
-    status = Status.GRANTED if decision.granted else Status.REFUSED
-    _staff_event(session, cipher, application, staff_id, status, {"decision": asdict(decision)})
+    _staff_event(
+        session, cipher, application, staff_id, decision.status, {"decision": decision.stored()}
+    )
 
 
 def reopen(

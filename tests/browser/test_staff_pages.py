@@ -57,11 +57,14 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     screenshot(viewer, f"status-{viewport}-awaiting")
     staff.get_by_text("Træf afgørelse").click()
     staff.locator('input[name="outcome"][value="granted"]').check()
-    staff.fill("#offer", "Kærhøj")
+    staff.select_option("#offer", "Kærhøj")
     staff.locator('input[name="days"][value="3"]').check()
     staff.get_by_role("button", name="Gem afgørelsen").click()
     viewer.reload()
     assert "Bevilget" in viewer.content() and "Kærhøj" in viewer.content()
+    href = viewer.get_by_role("link", name="Hent brevet (PDF)").get_attribute("href")
+    letter = viewer.request.get(f"{live_server}{href}")
+    assert letter.ok and letter.headers["content-type"] == "application/pdf"
     assert axe_violations(viewer, axe_source) == []
     screenshot(viewer, f"status-{viewport}-granted")
     viewer.close()

@@ -1,0 +1,102 @@
+"""What a decision letter says beyond the decision itself: the complaint guidance, and which
+decision is the application's current one.
+
+No Flask here. The complaint guidance (klagevejledning) goes with every decision that is not
+a full grant: where to complain, how, and by when. The deadline is the municipality's own
+figure where its standard states one, else the law's (retssikkerhedsloven § 67, stk. 1); a
+figure neither gives is never shown. Where the standard says in its own words where the
+complaint goes, those words are used; else the route the law sets: the municipality first,
+which looks at the case again, then Ankestyrelsen.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from portal.applications import Decision, history
+from portal.crypto import DataCipher
+from portal.db.models import Application, Status
+from portal.standards import SourceKind, Standard
+from portal.standards.laws import LAWS
+from portal.standards.text import LANGS
+
+DEADLINE_LAW = "retssikkerhedsloven § 67, stk. 1"
+# Where the complaint goes and who reconsiders it: the municipality first (§ 66), then the
+# appeals board. Cited in the letter next to the route when the law, not the standard, says it.
+ROUTE_LAW = "retssikkerhedsloven §§ 66 og 67"
+# A standard's complaint line "says where" when it names the appeals board: then it also
+# names whom to send the complaint to (Næstved, Vejen); Gentofte's line gives only the deadline.
+NAMES_THE_ROUTE = "Ankestyrelsen"
+DECIDED = frozenset({Status.GRANTED, Status.REFUSED})
+
+
+def law_deadline_weeks() -> int:
+    """The complaint deadline in weeks, read from the law's own summary (portal.standards.laws)."""
+    found = re.search(r"(\d+) uger", LAWS[DEADLINE_LAW])
+    if found is None:  # the summary is checked by a test; this guards a careless edit
+        raise LookupError(f"{DEADLINE_LAW}: no deadline in weeks")
+    return int(found.group(1))
+
+
+def complaint_guidance(standard: Standard | None) -> dict[str, Any]:
+    """The complaint guidance as the letter stores it: JSON, both languages.
+
+    `deadline`: {"weeks", "from": "standard"|"law", "source": {lang: citation}}.
+    `route`: the standard's own words on where to complain, {"text", "source"} per language,
+    or None when the law's route is to be said instead.
+    """
+    return {"deadline": _deadline(standard), "route": _route(standard)}
+
+
+def _deadline(standard: Standard | None) -> dict[str, Any]:
+    steps = standard.next_steps if standard else None
+    if steps is not None and steps.complaint_weeks is not None:
+        # The line that states the deadline: its own line where there is one, else the
+        # complaint line. The check against the seed (seedcheck) found the figure there.
+        said_in = steps.complaint_deadline or steps.complaint
+        if said_in.source.kind is SourceKind.SEED:
+            source = said_in.source
+            return {"weeks": steps.complaint_weeks, "from": "standard",
+                    "source": {lang: source.label(lang) for lang in LANGS}}  # fmt: skip
+    return {"weeks": law_deadline_weeks(), "from": "law",
+            "source": {lang: DEADLINE_LAW for lang in LANGS}}  # fmt: skip
+
+
+def _route(standard: Standard | None) -> dict[str, Any] | None:
+    statement = standard.next_steps.complaint if standard else None
+    if statement is None or statement.source.kind is not SourceKind.SEED:
+        return None
+    if NAMES_THE_ROUTE not in statement.text_self.da:
+        return None
+    # A letter speaks to the applicant, so the statement's own "du" voice.
+    return {
+        "text": {lang: statement.text(lang) for lang in LANGS},
+        "source": {lang: statement.source.label(lang) for lang in LANGS},
+    }
+
+
+def current_decision(
+    session: Session, cipher: DataCipher, application: Application
+) -> Decision | None:
+    """The decision the application stands on: its latest status event, when that is a
+    decision. A reopened case has none until it is decided again."""
+    if application.status not in DECIDED:
+        return None
+    events = history(session, application)
+    last = events[-1] if events else None
+    if last is None or last.status not in DECIDED or not last.message_enc:
+        return None
+    note = cipher.decrypt(last.message_enc)
+    stored = note.get("decision") if isinstance(note, dict) else None
+    return Decision.from_stored(stored) if isinstance(stored, dict) else None
+
+
+def with_complaint(decision: Decision, standard: Standard | None) -> Decision:
+    """The decision with its complaint guidance: stored with it from now on; for a decision
+    stored before, made from today's standard when its letter is shown."""
+    if decision.fully_granted or decision.complaint is not None:
+        return decision
+    return Decision.from_stored({**decision.stored(), "complaint": complaint_guidance(standard)})

@@ -1,0 +1,62 @@
+"""The decision letter (templates/staff/decision_letter.html) as a PDF, for both blueprints:
+the caseworker previews it on the case, the citizen downloads it from the status page.
+
+The letter is written to the applicant, in the language of the request: a caseworker sees the
+Danish letter, a citizen the language they read the portal in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template
+from flask_babel import get_locale
+from werkzeug.exceptions import NotFound
+
+from portal import decisions
+from portal.applications import Decision
+from portal.db.models import Application
+from portal.web import db
+from portal.web.services import cipher, standards
+
+
+def current_decision(application: Application) -> Decision:
+    """The decision the letter is about, with its complaint guidance; 404 before one."""
+    decision = decisions.current_decision(db.session(), cipher(), application)
+    if decision is None:
+        raise NotFound()
+    return decisions.with_complaint(decision, standards().get(application.municipality_code))
+
+
+def letter_context(application: Application, decision: Decision) -> dict[str, Any]:
+    lang = str(get_locale() or "da")
+    person = cipher().decrypt(application.person_enc)
+    standard = standards().get(application.municipality_code)
+    if standard is not None:
+        municipality = standard.name.get(lang)
+    else:
+        municipality = cipher().decrypt(application.guidance_enc)["municipality"]["name"][lang]
+    return {
+        "application": application,
+        "decision": decision,
+        "municipality": municipality,
+        "applicant": (person.get("identity") or {}).get("full_name", ""),
+        "route_law": decisions.ROUTE_LAW,
+        "lang": lang,
+    }
+
+
+def letter_html(application: Application, decision: Decision) -> str:
+    return render_template(
+        "staff/decision_letter.html", **letter_context(application, decision)
+    )
+
+
+def letter_response(application: Application, decision: Decision) -> Response:
+    from portal.receipts import render_pdf  # WeasyPrint is heavy; load it only when asked
+
+    pdf = render_pdf(letter_html(application, decision))
+    name = f"afgoerelse-{application.reference}.pdf"
+    # Inline: the browser shows it (a preview for the caseworker), and it can be saved.
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip

@@ -1,0 +1,310 @@
+"""The decision letter: what was decided, the reasons, the law, and for anything less than a
+full grant the complaint guidance with the standard's or the law's deadline; plain Danish;
+on the citizen's status page with their own link, and on the case for the caseworker."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pypdf
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portal import decisions
+from portal.applications import Decision, Outcome
+from portal.db.models import Application, AuditEvent, Status, StatusEvent, utcnow
+from portal.standards import SourceKind, load_all
+from portal.standards.laws import LAWS
+from portal.standards.lix import lix
+from portal.web.db import database
+from tests.web.helpers import readable_sentences, set_language
+from tests.web.journey import answer_until, status_links, submit
+from tests.web.staff import csrf_from, staff_client
+
+DATE = {"decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2025"}
+REASONS = "Du har brug for tre dage. Så kan du være sammen med andre. Det har du sagt selv."
+DECISIONS = {
+    "granted": {**DATE, "outcome": "granted", "offer": "Kærhøj", "days": "3",
+                "day_length": "full", "transport": "yes"},
+    "partly_granted": {**DATE, "outcome": "partly_granted", "offer": "Kærhøj", "days": "3",
+                       "day_length": "half", "transport": "no", "reasons": REASONS},
+    "refused": {**DATE, "outcome": "refused", "reasons": "Du kan bruge en klub i stedet."},
+}  # fmt: skip
+LAW = "retssikkerhedsloven § 67, stk. 1"
+STANDARDS = load_all()
+LETTER_LIX_LIMIT = 40
+STATUS_LIX_LIMIT = 35
+
+
+class Case:
+    """A submitted application: the citizen's client and status link, the caseworker's."""
+
+    def __init__(self, app: Flask, municipality: str = "575", other: bool = False) -> None:
+        self.app = app
+        self.citizen = app.test_client()
+        answer_until(self.citizen, other=other,
+                     **{"/ansoeg/kommune": {"municipality": municipality}})  # fmt: skip
+        submit(self.citizen)
+        self.links = status_links(self.citizen.get("/kvittering").get_data(as_text=True))
+        with database(app).transaction() as session:
+            self.id = session.scalars(select(Application.id)).one()
+        self.staff = staff_client(app, municipality, f"sagsbehandler@{municipality}.dk")
+        self.act("tag", {})
+
+    @property
+    def path(self) -> str:
+        return f"/sagsbehandler/sag/{self.id}"
+
+    def act(self, action: str, data: dict[str, Any]) -> None:
+        token = csrf_from(self.staff, self.path)
+        response = self.staff.post(f"{self.path}/{action}", data={**data, "csrf_token": token})
+        assert response.status_code == 303, response.get_data(as_text=True)[:300]
+
+    def decide(self, outcome: str, **changes: str) -> Case:
+        self.act("afgoerelse", {**DECISIONS[outcome], **changes})
+        return self
+
+    def status_html(self) -> str:
+        return self.citizen.get(self.links[0]).get_data(as_text=True)
+
+
+def pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def letter(client: FlaskClient, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return pdf_text(response.data)
+
+
+def letter_lix(app: Flask, application_id: int) -> float:
+    """The letter's text as the reader meets it (headings and table cells as units)."""
+    from portal.web.db import session
+    from portal.web.decision_letter import current_decision, letter_html
+
+    with app.test_request_context():
+        application = session().get(Application, application_id)
+        assert application is not None
+        html = letter_html(application, current_decision(application))
+    return lix(" ".join(readable_sentences(html)))
+
+
+# ---------------------------------------------------------------- the complaint guidance
+
+
+@pytest.mark.parametrize("code", sorted(STANDARDS))
+def test_the_deadline_comes_from_the_standard_where_it_states_one_else_from_the_law(
+    code: str,
+) -> None:
+    standard = STANDARDS[code]
+    deadline = decisions.complaint_guidance(standard)["deadline"]
+    steps = standard.next_steps
+    if deadline["from"] == "standard":
+        # Never a figure the standard does not give: it is in the line the letter cites.
+        said = steps.complaint_deadline or steps.complaint
+        assert said.source.kind is SourceKind.SEED
+        assert f"{deadline['weeks']} uger" in said.text_self.da
+        assert deadline["source"]["da"] == said.source.label("da")
+    else:
+        assert deadline["source"]["da"] == LAW
+        assert f"{deadline['weeks']} uger" in LAWS[LAW]
+    expected = {"157": "standard", "370": "standard", "173": "law", "265": "law", "575": "law"}
+    assert deadline["from"] == expected[code]
+
+
+def test_the_route_is_the_standards_own_words_only_where_they_say_where() -> None:
+    routes = {code: decisions.complaint_guidance(s)["route"] for code, s in STANDARDS.items()}
+    assert {code for code, route in routes.items() if route} == {"370", "575"}
+    assert "Ankestyrelsen" in routes["370"]["text"]["da"]
+    assert decisions.complaint_guidance(None)["deadline"] == {
+        "weeks": 4, "from": "law", "source": {"da": LAW, "en": LAW},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("outcome", list(Outcome))
+def test_complaint_guidance_goes_with_exactly_what_is_not_a_full_grant(outcome: Outcome) -> None:
+    made = Decision.made(outcome, "2025-12-01", reasons="Fordi.")
+    guided = decisions.with_complaint(made, STANDARDS["265"])
+    assert (guided.complaint is not None) == (outcome is not Outcome.GRANTED)
+    assert guided.status is (Status.REFUSED if outcome is Outcome.REFUSED else Status.GRANTED)
+
+
+def test_old_stored_decisions_read_as_before() -> None:
+    old = {"granted": False, "decided_on": "2025-01-02", "reasons": "Nej.", "offer": "",
+           "days_per_week": None, "day_length": "", "transport": None}  # fmt: skip
+    assert Decision.from_stored(old).outcome is Outcome.REFUSED
+    assert Decision.from_stored({**old, "granted": True}).outcome is Outcome.GRANTED
+    assert Decision.from_stored({**old, "unknown": 1}).complaint is None
+    with pytest.raises(ValueError):
+        Decision(True, "2025-01-02", outcome=Outcome.REFUSED)
+
+
+# ---------------------------------------------------------------- the letter
+
+
+def test_a_partial_grant_letter_says_what_why_the_law_and_how_to_complain(app: Flask) -> None:
+    case = Case(app).decide("partly_granted")
+    text = letter(case.citizen, case.links[0] + "/afgoerelse.pdf")
+    with database(app).transaction() as session:
+        reference = session.get(Application, case.id).reference  # type: ignore[union-attr]
+    for expected in (
+        "Vejen Kommune", "Karen Hansen", reference, "1. december 2025",
+        "Du får en del af det, du har søgt om.", "Kærhøj", "Dage om ugen 3", "Halve dage",
+        "Kommunen betaler ikke kørsel.", REASONS, "serviceloven § 104", "Sådan klager du",
+        "Du skal klage inden 4 uger.", f"Kilde: {LAW}.",
+        "klagen til den socialrådgiver, der har behandlet sagen.",
+    ):  # fmt: skip
+        assert expected in text, expected
+    assert "010190" not in text  # the letter names the person, never the CPR number
+
+
+@pytest.mark.parametrize(
+    ("code", "cited"),
+    [
+        ("157", "Kilde: Gentofte Kommune, kvalitetsstandard, afsnittet »Klagevejledning«."),
+        ("265", f"Kilde: {LAW}."),
+    ],
+)
+def test_a_refusal_letter_cites_the_standards_deadline_or_the_laws(
+    app: Flask, code: str, cited: str
+) -> None:
+    case = Case(app, code).decide("refused")
+    text = letter(case.staff, f"{case.path}/afgoerelse.pdf")
+    assert "Du får ikke et tilbud." in text and "Du kan bruge en klub i stedet." in text
+    assert "Du skal klage inden 4 uger." in text and cited in text
+    # Neither standard says where, so the law's route: the municipality first, then the board.
+    assert "Kommunen ser på sagen igen." in text and "Ankestyrelsen" in text
+
+
+def test_a_full_grant_letter_has_no_complaint_guidance(app: Flask) -> None:
+    case = Case(app).decide("granted")
+    text = letter(case.citizen, case.links[0] + "/afgoerelse.pdf")
+    assert "Du får et tilbud." in text and "Kommunen betaler kørsel." in text
+    assert "klage" not in text.lower() and "Ankestyrelsen" not in text
+
+
+@pytest.mark.parametrize("outcome", list(DECISIONS))
+def test_the_letter_reads_at_lix_40_or_below(app: Flask, outcome: str) -> None:
+    case = Case(app).decide(outcome)
+    assert letter_lix(app, case.id) <= LETTER_LIX_LIMIT
+
+
+@pytest.mark.parametrize("code", ["157", "173", "370"])
+def test_the_refusal_letter_reads_at_lix_40_or_below_in_each_municipality(
+    app: Flask, code: str
+) -> None:
+    case = Case(app, code).decide("refused")
+    assert letter_lix(app, case.id) <= LETTER_LIX_LIMIT
+
+
+def test_the_letter_is_in_english_for_a_citizen_reading_in_english(app: Flask) -> None:
+    case = Case(app).decide("refused")
+    set_language(case.citizen, "en")
+    text = letter(case.citizen, case.links[0] + "/afgoerelse.pdf")
+    assert "How to complain" in text and "You must complain within 4 weeks." in text
+
+
+# ---------------------------------------------------------------- the status page
+
+
+def test_the_status_page_links_the_letter_for_the_person_and_the_representative(
+    app: Flask,
+) -> None:
+    case = Case(app, other=True)
+    own, persons = case.links
+    html = case.status_html()
+    assert "afgoerelse.pdf" not in html  # no letter before a decision
+    assert case.citizen.get(own + "/afgoerelse.pdf").status_code == 404
+    case.decide("partly_granted")
+    for link in (own, persons):
+        page = case.citizen.get(link).get_data(as_text=True)
+        assert f'href="{link}/afgoerelse.pdf"' in page
+        assert "Delvist bevilget" in page and "klage inden 4 uger" in page
+        assert app.test_client().get(link + "/afgoerelse.pdf").status_code == 200
+    assert case.citizen.get("/status/AAAAAAAAAAAAAAAAAAAAAA/afgoerelse.pdf").status_code == 404
+    assert case.citizen.get("/status/ikke-et-link/afgoerelse.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("outcome", list(DECISIONS))
+def test_the_status_page_with_a_decision_reads_at_lix_35_or_below(app: Flask, outcome: str) -> None:
+    html = Case(app).decide(outcome).status_html()
+    assert lix(" ".join(readable_sentences(html))) <= STATUS_LIX_LIMIT
+
+
+def test_a_reopened_case_has_no_letter_until_it_is_decided_again(app: Flask) -> None:
+    case = Case(app).decide("refused")
+    case.act("genaabn", {"reason": "Ny lægeerklæring"})
+    assert "afgoerelse.pdf" not in case.status_html()
+    assert case.staff.get(f"{case.path}/afgoerelse.pdf").status_code == 404
+    case.decide("granted")
+    assert case.staff.get(f"{case.path}/afgoerelse.pdf").status_code == 200
+
+
+# ---------------------------------------------------------------- the caseworker's copy
+
+
+def test_the_caseworkers_letter_is_audited_and_only_for_the_own_municipality(app: Flask) -> None:
+    case = Case(app)
+    assert case.staff.get(f"{case.path}/afgoerelse.pdf").status_code == 404
+    case.decide("refused")
+    response = case.staff.get(f"{case.path}/afgoerelse.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "afgoerelse-AS-" in response.headers["Content-Disposition"]
+    with database(app).transaction() as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.application_id == case.id)
+        ).all()
+    assert actions.count("decision_letter") == 1
+    roskilde = staff_client(app, "265", "ole@roskilde.dk")
+    assert roskilde.get(f"{case.path}/afgoerelse.pdf").status_code == 404
+    anonymous = app.test_client().get(f"{case.path}/afgoerelse.pdf")
+    assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["Location"]
+
+
+# ---------------------------------------------------------------- decisions stored before
+
+
+def store_old_decision(app: Flask, application_id: int, decision: dict[str, Any]) -> None:
+    """A decision as the portal stored it before partial grants: `granted` and no outcome."""
+    cipher = app.extensions["portal.cipher"]
+    with database(app).transaction() as session:
+        application = session.get(Application, application_id)
+        assert application is not None
+        status = Status.GRANTED if decision["granted"] else Status.REFUSED
+        application.status = status
+        session.add(StatusEvent(
+            application_id=application_id, status=status, at=utcnow(), actor="staff",
+            message_enc=cipher.encrypt({"decision": decision}),
+        ))  # fmt: skip
+
+
+OLD = {"decided_on": "2025-11-03", "offer": "", "days_per_week": None, "day_length": "",
+       "transport": None, "reasons": ""}  # fmt: skip
+
+
+def test_an_old_refusal_still_shows_with_its_reasons_and_gets_complaint_guidance(
+    app: Flask,
+) -> None:
+    case = Case(app)
+    store_old_decision(app, case.id, {**OLD, "granted": False, "reasons": "Gammel grund."})
+    html = case.status_html()
+    assert "Afslag" in html and "Begrundelse: Gammel grund." in html
+    assert "3. november 2025" in html and "klage inden 4 uger" in html
+    text = letter(case.citizen, case.links[0] + "/afgoerelse.pdf")
+    assert "Du får ikke et tilbud." in text and "Sådan klager du" in text
+
+
+def test_an_old_grant_still_shows_its_offer(app: Flask) -> None:
+    case = Case(app)
+    store_old_decision(app, case.id, {**OLD, "granted": True, "offer": "Nørrevang",
+                                      "days_per_week": 4, "transport": True})  # fmt: skip
+    html = case.status_html()
+    assert "Bevilget" in html and "Tilbud: Nørrevang" in html and "Dage om ugen: 4" in html
+    assert "klage" not in html
+    text = letter(case.staff, f"{case.path}/afgoerelse.pdf")
+    assert "Du får et tilbud." in text and "Nørrevang" in text and "Sådan klager du" not in text
