@@ -236,6 +236,22 @@ def test_the_status_page_with_a_decision_reads_at_lix_35_or_below(app: Flask, ou
     assert lix(" ".join(readable_sentences(html))) <= STATUS_LIX_LIMIT
 
 
+# The offer as each municipality's caseworker would pick it: Gentofte and Lyngby-Taarbæk list
+# none, Næstved lists providers with long names.
+OFFERS = {
+    "157": {"offer": "", "offer_other": "Dagtilbuddet"}, "173": {"offer": "", "offer_other": "Værestedet"},
+    "265": {"offer": "Klub VI"}, "370": {"offer": "Næstved Sociale Virksomhed (NSV)"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("code", sorted(OFFERS))
+def test_a_grant_on_the_status_page_reads_at_lix_35_or_below_in_each_municipality(
+    app: Flask, code: str
+) -> None:
+    html = Case(app, code).decide("granted", **OFFERS[code]).status_html()
+    assert lix(" ".join(readable_sentences(html))) <= STATUS_LIX_LIMIT
+
+
 def test_a_reopened_case_has_no_letter_until_it_is_decided_again(app: Flask) -> None:
     case = Case(app).decide("refused")
     case.act("genaabn", {"reason": "Ny lægeerklæring"})
