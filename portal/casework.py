@@ -7,13 +7,17 @@ which is correct on PostgreSQL and SQLite alike.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from portal import ffb
+from portal.applications import OPEN_STATUSES
 from portal.db.models import Application, AuditEvent, CaseNote, StaffUser, Status, utcnow
 
 PAGE_SIZE = 50
@@ -26,6 +30,7 @@ class QueueFilter:
     unassigned: bool = False
     cpr_index: str | None = None
     reference: str | None = None
+    open_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ def list_queue(
         query = query.where(Application.cpr_index == where.cpr_index)
     if where.reference:
         query = query.where(Application.reference == where.reference)
+    if where.open_only:
+        query = query.where(Application.status.in_(OPEN_STATUSES))
     if after is not None:
         query = query.where(
             or_(
@@ -207,3 +214,107 @@ def staff_emails(session: Session, municipality: str) -> dict[int, str]:
         select(StaffUser.id, StaffUser.email).where(StaffUser.municipality_code == municipality)
     ).tuples()
     return dict(rows.all())
+
+
+# The queue ---------------------------------------------------------------------------------
+# A row a caseworker can tell apart at a glance: who, for whom, what for, and how long.
+
+# The stored answers keep their FFB codes whatever language the citizen used, so the needs are
+# read from the codes: the kinds of difficulty, then what the person wishes. Two wishes share
+# a code (keeping and learning skills); the first key names it.
+NEED_KEYS: dict[str, str] = {
+    **{code.code: key for key, code in reversed(ffb.WISH_CODES.items())},
+    **{code.code: key for key, code in ffb.TARGET_GROUPS.items()},
+}
+WISHES_SHOWN = 2
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    name: str
+    masked_cpr: str  # ddmmyy-xxxx; the page shows it only when asked
+    applied_by: str  # "self", or the representative's relation: relative, guardian, helper
+    difficulties: tuple[str, ...]  # physical, mental, social
+    wishes: tuple[str, ...]  # at most two: social_contact, get_out, ...
+    days: int
+    holder: str | None  # the caseworker's e-mail
+    deadline: datetime | None  # open cases, where the standard states a processing time
+    overdue: bool
+    due_soon: bool
+    duplicates: tuple[tuple[int, str], ...]  # other open applications, same CPR: (id, reference)
+
+
+def deadline(received_at: datetime, processing_weeks: int | None) -> datetime | None:
+    return received_at + timedelta(weeks=processing_weeks) if processing_weeks else None
+
+
+def needs(answers: Sequence[dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the application is about, in keys: every kind of difficulty, and two wishes."""
+    found: dict[str, list[str]] = {"difficulties": [], "wishes": []}
+    for row in answers:
+        if row.get("field") in found:
+            keys = [NEED_KEYS.get(str(c.get("code"))) for c in row.get("codes", ())]
+            found[row["field"]].extend(k for k in keys if k and k not in found[row["field"]])
+    return tuple(found["difficulties"]), tuple(found["wishes"][:WISHES_SHOWN])
+
+
+def applied_by(person: dict[str, Any]) -> str:
+    """A relative, guardian or helper applied; a caseworker's phone registration speaks of
+    the citizen in the third person but is the citizen's own application."""
+    if person.get("who", {}).get("who") != "other":
+        return "self"
+    return str(person.get("relation", {}).get("relation") or "self")
+
+
+def open_duplicates(
+    session: Session, municipality: str, applications: Sequence[Application]
+) -> dict[int, tuple[tuple[int, str], ...]]:
+    """For each open application on the page, the municipality's other open applications
+    with the same CPR number: one query on the keyed digest, never the number itself."""
+    digests = {a.cpr_index for a in applications if a.status in OPEN_STATUSES}
+    if not digests:
+        return {}
+    same: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for ident, reference, digest in session.execute(
+        select(Application.id, Application.reference, Application.cpr_index)
+        .where(
+            Application.municipality_code == municipality,
+            Application.status.in_(OPEN_STATUSES),
+            Application.cpr_index.in_(digests),
+        )
+        .order_by(Application.received_at, Application.id)
+    ).tuples():
+        same[digest].append((ident, reference))
+    return {
+        a.id: tuple(other for other in same[a.cpr_index] if other[0] != a.id)
+        for a in applications
+        if a.status in OPEN_STATUSES and len(same[a.cpr_index]) > 1
+    }
+
+
+def queue_rows(
+    session: Session, cipher: Any, municipality: str, applications: Sequence[Application],
+    now: datetime, processing_weeks: int | None,
+) -> list[QueueRow]:  # fmt: skip
+    """The page's rows: two small decryptions per row (the person and the answers; never the
+    guidance), the caseworkers' e-mails and the duplicates in one query each."""
+    holders = staff_emails(session, municipality)
+    duplicates = open_duplicates(session, municipality, applications)
+    rows = []
+    for a in applications:
+        person = cipher.decrypt(a.person_enc)
+        cpr = str(person.get("identity", {}).get("cpr", ""))
+        due = deadline(a.received_at, processing_weeks)
+        pending = a.status in OPEN_STATUSES
+        difficulties, wishes = needs(cipher.decrypt(a.answers_enc))
+        rows.append(QueueRow(
+            application=a, name=str(person.get("identity", {}).get("full_name", "")),
+            masked_cpr=f"{cpr[:6]}-xxxx" if cpr else "", applied_by=applied_by(person),
+            difficulties=difficulties, wishes=wishes, days=(now - a.received_at).days,
+            holder=holders.get(a.assigned_to_id) if a.assigned_to_id else None,
+            deadline=due if pending else None, overdue=bool(due and pending and due < now),
+            due_soon=bool(due and pending and now <= due < now + timedelta(days=7)),
+            duplicates=duplicates.get(a.id, ()),
+        ))  # fmt: skip
+    return rows

@@ -4,7 +4,8 @@ municipality; another municipality's application answers 404."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
@@ -14,7 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from portal import applications, casework
+from portal import applications, casework, decisions
 from portal.citizen.followup import STATUS_TEXT
 from portal.citizen.guidance_view import guidance_page
 from portal.citizen.steps import FORMS
@@ -44,31 +45,38 @@ def staff() -> StaffUser:
     return g.staff  # type: ignore[no-any-return]
 
 
-def deadline(application: Application) -> datetime | None:
-    """Only where the municipality states a processing time (Vejen: 6 weeks)."""
-    standard = standards().get(application.municipality_code)
-    weeks = standard.next_steps.processing_weeks if standard else None
-    return application.received_at + timedelta(weeks=weeks) if weeks else None
+# The queue's short words: what the person needs, and who applied. Keys from casework.
+NEED_WORDS = {
+    "physical": _l("Fysisk"),
+    "mental": _l("Psykisk"),
+    "social": _l("Socialt"),
+    "social_contact": _l("samvær"),
+    "get_out": _l("komme ud"),
+    "activities": _l("aktiviteter"),
+    "keep_skills": _l("færdigheder"),
+    "structure": _l("faste rammer"),
+    "job_or_education_support": _l("job eller uddannelse"),
+}
+APPLIED_BY_WORDS = {
+    "self": _l("Selv"),
+    "relative": _l("Pårørende"),
+    "guardian": _l("Værge"),
+    "helper": _l("En hjælper"),
+}
+ROW_ID_MAX = 2**31 - 1  # an id beyond a 32-bit INTEGER overflows PostgreSQL
 
 
-def queue_rows(applications: list[Application], now: datetime) -> list[dict[str, Any]]:
-    names = {
-        a.assigned_to_id: db.session().get(StaffUser, a.assigned_to_id)
-        for a in applications if a.assigned_to_id
-    }  # fmt: skip
-    rows = []
-    for a in applications:
-        due = deadline(a)
-        open_case = a.status in (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CITIZEN)
-        rows.append({
-            "application": a,
-            "days": (now - a.received_at).days,
-            "assignee": names.get(a.assigned_to_id),
-            "deadline": due,
-            "overdue": bool(due and open_case and due < now),
-            "due_soon": bool(due and open_case and now <= due < now + timedelta(days=7)),
-        })  # fmt: skip
-    return rows
+def processing_weeks(municipality: str) -> int | None:
+    """Only Vejen's standard states a processing time; the others show no deadline at all."""
+    standard = standards().get(municipality)
+    return standard.next_steps.processing_weeks if standard else None
+
+
+def rows_for(found: list[Application]) -> list[casework.QueueRow]:
+    code = staff().municipality_code
+    return casework.queue_rows(
+        db.session(), cipher(), code, found, utcnow(), processing_weeks(code)
+    )
 
 
 def parse_cursor(raw: str | None) -> casework.Cursor | None:
@@ -81,31 +89,61 @@ def parse_cursor(raw: str | None) -> casework.Cursor | None:
         return None
 
 
+def same_person(raw: str | None) -> Application | None:
+    """?samme=<id>: the open applications of the person that application is for."""
+    if not raw or not raw.isdigit() or not 0 < int(raw) <= ROW_ID_MAX:
+        return None
+    return own_application(int(raw))
+
+
+def queue_filter(same: Application | None) -> casework.QueueFilter:
+    if same is not None:
+        return casework.QueueFilter(cpr_index=same.cpr_index, open_only=True)
+    status, who = request.args.get("status"), request.args.get("hvem")
+    return casework.QueueFilter(
+        status=Status(status) if status in Status.__members__.values() else None,
+        mine=who == "mine", unassigned=who == "ledige",
+    )  # fmt: skip
+
+
 @bp.get("/")
 @access("staff")
 @staff_required
 def queue() -> str:
-    status = request.args.get("status")
-    who = request.args.get("hvem")
-    where = casework.QueueFilter(
-        status=Status(status) if status in Status.__members__.values() else None,
-        mine=who == "mine", unassigned=who == "ledige",
-    )  # fmt: skip
+    same = same_person(request.args.get("samme"))
+    where = queue_filter(same)
+    show_cpr = request.args.get("cpr") == "vis"
     found = casework.list_queue(
         db.session(), staff().municipality_code, staff().id, where,
         parse_cursor(request.args.get("efter")), casework.PAGE_SIZE + 1,
     )  # fmt: skip
     more = len(found) > casework.PAGE_SIZE
     found = found[: casework.PAGE_SIZE]
-    audit("list", detail=f"status={where.status or '*'} hvem={who or '*'}")
+    who = request.args.get("hvem") if request.args.get("hvem") in ("mine", "ledige") else None
+    audit("list", detail=f"status={where.status or '*'} hvem={who or '*'} "
+                         f"cpr={'vist' if show_cpr else '-'} samme={same.id if same else '-'}")  # fmt: skip
     last = found[-1] if more and found else None
     return render_template(
-        "staff/queue.html", rows=queue_rows(found, utcnow()), status_text=STATUS_TEXT,
+        "staff/queue.html", rows=rows_for(found), status_text=STATUS_TEXT,
         statuses=list(Status), current_status=where.status, who=who, form=None,
+        show_cpr=show_cpr, same=same, search=SearchForm(),
         nothing_free=request.args.get("besked") == "ingen-ledige",
-        search=SearchForm(),
         next_cursor=f"{last.received_at.isoformat()}_{last.id}" if last else None,
+        **queue_words(),
     )  # fmt: skip
+
+
+def queue_words() -> dict[str, Any]:
+    """What the rows macro needs besides the rows (an imported macro sees no page context),
+    translated once for the page rather than once for each of 50 rows."""
+    return {
+        "words": {
+            "needs": {key: str(text) for key, text in NEED_WORDS.items()},
+            "applied_by": {key: str(text) for key, text in APPLIED_BY_WORDS.items()},
+            "status": {key: str(texts[0]) for key, texts in STATUS_TEXT.items()},
+        },
+        "with_deadline": processing_weeks(staff().municipality_code) is not None,
+    }
 
 
 @bp.post("/soeg")
@@ -116,7 +154,7 @@ def search() -> ResponseReturnValue:
     form = SearchForm()
     if not form.validate():
         return render_template("staff/search.html", form=form, search=form, rows=[],
-                               status_text=STATUS_TEXT)  # fmt: skip
+                               status_text=STATUS_TEXT, **queue_words())  # fmt: skip
     query = form.query.data or ""
     if CPR_RE.match(query):
         digits = query.replace("-", "")
@@ -129,11 +167,11 @@ def search() -> ResponseReturnValue:
     else:
         form.query.errors.append(_l("Skriv et nummer som AS-2026-000123 eller et CPR-nummer."))
         return render_template("staff/search.html", form=form, search=form, rows=[],
-                               status_text=STATUS_TEXT)  # fmt: skip
+                               status_text=STATUS_TEXT, **queue_words())  # fmt: skip
     found = casework.list_queue(db.session(), staff().municipality_code, staff().id, where)
     audit("search", detail=masked)
     return render_template("staff/search.html", form=None, search=form,
-                           rows=queue_rows(found, utcnow()), status_text=STATUS_TEXT)  # fmt: skip
+                           rows=rows_for(found), status_text=STATUS_TEXT, **queue_words())  # fmt: skip
 
 
 def own_application(application_id: int) -> Application:
@@ -174,23 +212,30 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         if application.assigned_to_id
         else None
     )
+    staff_names = casework.staff_emails(db.session(), application.municipality_code)
     return {
         "application": application,
         "person": person,
         "cpr": cpr if reveal else f"{cpr[:6]}-xxxx",
         "revealed": reveal,
-        "rows": data_cipher.decrypt(application.answers_enc),
+        **answer_parts(data_cipher.decrypt(application.answers_enc)),
         "snapshot": snapshot,
         **guidance_page(snapshot, voice, str(get_locale())),
         "lang": str(get_locale()),
         "events": applications.history(db.session(), application),
-        "trail": casework.audit_trail(db.session(), application.municipality_code, application.id),
-        "staff_names": casework.staff_emails(db.session(), application.municipality_code),
+        "trail": seen_by(application),
+        "deadline": casework.deadline(
+            application.received_at, processing_weeks(application.municipality_code)
+        ),
+        "days_waiting": (utcnow() - application.received_at).days,
+        "staff_names": staff_names,
         "holder": holder,
+        "is_open": application.status in applications.OPEN_STATUSES,
+        "decided": application.status in decisions.DECIDED,
         "notes": [
             {
                 "at": n.at,
-                "staff": db.session().get(StaffUser, n.staff_id),
+                "staff": staff_names.get(n.staff_id, ""),
                 "text": data_cipher.decrypt(n.text_enc),
             }
             for n in casework.notes(db.session(), application)
@@ -214,6 +259,30 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "form": None,
         **actions_forms(),
     }
+
+
+def answer_parts(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The answers, with the citizen's own words ("anything else?") lifted out to stand apart."""
+    own = [r for r in rows if r.get("step") == "other_info" and r.get("field") == "text"]
+    return {
+        "rows": [r for r in rows if r.get("question") and r not in own],
+        "own_words": "\n".join(str(a) for r in own for a in r.get("answer", ()) if a),
+    }
+
+
+def seen_by(application: Application) -> list[Any]:
+    """Who has seen the case, this very view included: this request's audit rows are written
+    when it ends, after the page is made, so they are added here as they will be stored."""
+    stored: list[Any] = casework.audit_trail(
+        db.session(), application.municipality_code, application.id
+    )
+    now = utcnow()
+    pending = [
+        replace(record, at=record.at or now)
+        for record in g.get("audit", [])
+        if record.application_id == application.id
+    ]
+    return stored + pending
 
 
 @bp.get("/sag/<int:application_id>")
@@ -293,6 +362,7 @@ AUDIT_ACTIONS = {
     "release": _l("Slap sagen"),
     "request_information": _l("Bad om flere oplysninger"),
     "decide": _l("Traf afgørelse"),
+    "decision_letter": _l("Hentede afgørelsesbrevet"),
     "reopen": _l("Genåbnede sagen"),
     "note": _l("Skrev en intern note"),
     "export_json": _l("Hentede sagen som JSON"),
@@ -300,6 +370,15 @@ AUDIT_ACTIONS = {
 }
 
 
+def municipality_name(code: str) -> str:
+    """The staff header's name of the caseworker's municipality, in the page's language."""
+    standard = standards().get(code)
+    if standard is None:
+        return code
+    return str(standard.name.get(str(get_locale())))
+
+
 @bp.record_once
 def _audit_names(state) -> None:  # type: ignore[no-untyped-def]
     state.app.jinja_env.globals["audit_actions"] = AUDIT_ACTIONS
+    state.app.jinja_env.globals["municipality_name"] = municipality_name

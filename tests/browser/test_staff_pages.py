@@ -1,5 +1,7 @@
 """Staff pages in Chromium: a caseworker (here an admin) logs in, sees the queue, opens and takes a case
-submitted through the browser; axe reports nothing on any of the pages."""
+submitted through the browser; axe reports nothing on any of the pages. The queue starts within
+the first screen at 1280 x 800 and is a stack of cards on a phone; "Tag sagen" is three Tab
+presses after the skip link at most."""
 
 from __future__ import annotations
 
@@ -55,7 +57,7 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     assert "Send os en udtalelse fra din læge." in viewer.content()
     assert axe_violations(viewer, axe_source) == []
     screenshot(viewer, f"status-{viewport}-awaiting")
-    staff.get_by_text("Træf afgørelse").click()
+    # The holder's decision form is open on the page: no details element to unfold first.
     staff.locator('input[name="outcome"][value="granted"]').check()
     staff.select_option("#offer", "Kærhøj")
     staff.locator('input[name="days"][value="3"]').check()
@@ -171,3 +173,125 @@ def trouble_in_the_handoff(app: Any) -> None:
             )
         )  # fmt: skip
         queue.disable_target(session, "575", "The receiver answered 410 Gone", utcnow())
+
+
+# Issue 11: the queue, the case page built for deciding, the staff chrome -------------------
+
+SCREENS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 667}}
+
+
+def submitted(app: Any, full_name: str = "Karen Hansen", cpr: str = "010190-1234") -> int:
+    """An application sent through the test client (faster than the browser); its id."""
+    from sqlalchemy import func, select
+
+    from portal.db.models import Application
+    from portal.web.db import database
+    from tests.web.journey import answer_until, submit
+
+    client = app.test_client()
+    answer_until(client, **{"/ansoeg/navn-og-cpr": {"full_name": full_name, "cpr": cpr}})
+    submit(client)
+    with database(app).transaction() as session:
+        return int(session.scalar(select(func.max(Application.id))))  # type: ignore[arg-type]
+
+
+def signed_in(browser: Any, live_server: str, email: str, screen: str) -> Any:
+    page = browser.new_context(viewport=SCREENS[screen]).new_page()
+    log_in(page, live_server, email)
+    assert page.url.endswith("/sagsbehandler/")
+    return page
+
+
+def fits(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_queue_starts_on_the_first_screen_and_is_cards_on_a_phone(
+    browser: Any, live_server: str, live_app: Any, axe_source: str, screen: str
+) -> None:
+    submitted(live_app)
+    submitted(live_app)  # the same CPR number: a possible duplicate
+    submitted(live_app, "Jens Jensen", "010190-2345")
+    email = f"queue-{screen}@vejen.dk"
+    make_staff(live_app, "575", email)
+    page = signed_in(browser, live_server, email, screen)
+    first = page.locator(".queue-table tbody tr").first.bounding_box()
+    assert fits(page)
+    if screen == "desktop":
+        assert first["y"] + first["height"] <= SCREENS["desktop"]["height"], first
+    else:
+        display = page.evaluate(
+            "getComputedStyle(document.querySelector('.queue-table tr')).display"
+        )
+        assert display == "block"  # a card, not a table row that scrolls sideways
+    assert "Mulig dublet" in page.content()
+    assert axe_violations(page, axe_source) == []
+    screenshot(page, f"staff-queue-{screen}")
+    page.locator("#cpr").check()
+    page.get_by_role("button", name="Vis", exact=True).click()
+    assert "010190-xxxx" in page.content() and fits(page)
+    assert axe_violations(page, axe_source) == []
+    screenshot(page, f"staff-queue-cpr-{screen}")
+    page.context.close()
+
+
+def test_take_the_case_is_within_three_tabs_after_the_skip_link(
+    browser: Any, live_server: str, live_app: Any
+) -> None:
+    application_id = submitted(live_app)
+    make_staff(live_app, "575", "tabs@vejen.dk")
+    page = signed_in(browser, live_server, "tabs@vejen.dk", "desktop")
+    page.goto(f"{live_server}/sagsbehandler/sag/{application_id}")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skipnav')")
+    page.keyboard.press("Enter")
+    focused = []
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.textContent.trim()"))
+        if focused[-1] == "Tag sagen":
+            break
+    assert focused[-1] == "Tag sagen", focused
+    page.context.close()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_case_page_dashboard_and_search_pass_axe_and_fit(
+    browser: Any, live_server: str, live_app: Any, axe_source: str, screen: str
+) -> None:
+    application_id = submitted(live_app)
+    email = f"case-{screen}@vejen.dk"
+    make_staff(live_app, "575", email, StaffRole.ADMIN)
+    page = signed_in(browser, live_server, email, screen)
+    page.goto(f"{live_server}/sagsbehandler/sag/{application_id}")
+    assert fits(page) and axe_violations(page, axe_source) == []
+    screenshot(page, f"staff-case-{screen}")
+    page.get_by_role("button", name="Tag sagen").click()
+    expect(page.locator("form.decision-form")).to_be_visible()
+    page.get_by_text("Vejledningen, som borgeren så den").click()
+    expect(page.locator(".case-guidance").get_by_text("Kort fortalt")).to_be_visible()
+    assert fits(page) and axe_violations(page, axe_source) == []
+    screenshot(page, f"staff-case-held-{screen}")
+    page.get_by_role("button", name="Gem afgørelsen").click()  # empty: the errors, named
+    assert fits(page) and axe_violations(page, axe_source) == []
+    screenshot(page, f"staff-case-errors-{screen}")
+    page.goto(f"{live_server}/sagsbehandler/overblik")
+    for summary in page.locator("main summary").all():
+        summary.click()
+    assert fits(page) and axe_violations(page, axe_source) == []
+    screenshot(page, f"staff-dashboard-{screen}")
+    page.goto(f"{live_server}/sagsbehandler/")
+    page.fill("#query", "010190-1234")
+    page.get_by_role("button", name="Søg").click()
+    assert fits(page) and axe_violations(page, axe_source) == []
+    screenshot(page, f"staff-search-{screen}")
+    page.goto(f"{live_server}/sagsbehandler/admin/medarbejdere")
+    assert fits(page) and axe_violations(page, axe_source) == []
+    screenshot(page, f"staff-admin-{screen}")
+    page.context.close()
+    login = browser.new_context(viewport=SCREENS[screen]).new_page()
+    login.goto(f"{live_server}/sagsbehandler/login")
+    assert fits(login) and axe_violations(login, axe_source) == []
+    screenshot(login, f"staff-login-{screen}")
+    login.context.close()

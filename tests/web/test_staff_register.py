@@ -45,7 +45,9 @@ def test_a_phone_application_goes_through_the_same_questions_in_the_third_person
     body = mail.read_text()
     assert application.reference in body and "/status/" in body
     queue = staff.get("/sagsbehandler/").get_data(as_text=True)
-    assert "<td>Telefon</td>" in queue
+    assert '<td data-label="Kanal" class="queue-short">Telefon</td>' in queue
+    # The caseworker typed it in; no relative or guardian applied.
+    assert '<td data-label="Søger" class="queue-short">Selv</td>' in queue
 
 
 def test_a_citizen_cannot_pose_as_a_registered_application(app: Flask) -> None:
