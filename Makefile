@@ -14,6 +14,11 @@ INSTALL := $(UV) pip install --quiet --python $(BIN)/python
 LOCK := $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes \
         --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 
+# The suite in as many processes as the machine has cores (TEST_WORKERS=0: one process, for
+# a debugger); tests sharing an expensive fixture stay together (tests/conftest.py).
+TEST_WORKERS ?= auto
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+
 .DEFAULT_GOAL := help
 .PHONY: help run test test-fast install install-test lock dist assets translations-compile migrate \
         lint format typecheck translations bench clean
@@ -35,14 +40,14 @@ test: install-test assets translations-compile ## Install the test tools and run
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: install-test assets translations-compile ## The inner loop: lint, types and every test but the browser and wheel ones
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -m "not browser and not packaging" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) -m "not browser and not packaging" $(PYTEST_ARGS)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.db import migrate
@@ -35,7 +36,29 @@ def backend_url(backend: str, tmp_dir: str) -> str:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    return PG_URL
+    return worker_database(PG_URL)
+
+
+def worker_database(url: str) -> str:
+    """With pytest-xdist each worker process gets a database of its own (gw0 uses
+    portal_test_gw0, …), made on first use beside TEST_DATABASE_URL's: the tests empty and
+    migrate their schema, which two processes must not do to one database at once."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 def make_app(url: str, **overrides: object) -> Flask:
@@ -91,3 +114,17 @@ def mails(app: Flask, tmp_path: Path) -> Iterator[Path]:
     app.config["MAIL_FOLDER"] = str(tmp_path)
     yield tmp_path
     app.config.pop("MAIL_FOLDER")
+
+
+# Tests that share an expensive session fixture run in one pytest-xdist worker (with
+# `--dist loadgroup`): the installed wheel and its machine, the browser and its live server.
+XDIST_GROUPS = {"tests/packaging/test_wheel.py": "wheel", "tests/packaging/test_deploy.py": "wheel",
+                "tests/browser/": "browser"}  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        for prefix, group in XDIST_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
