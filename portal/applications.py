@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -30,8 +31,7 @@ from portal.db.models import (
     utcnow,
 )
 from portal.outbox import queue as outbox
-
-OPEN_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CITIZEN})
+from portal.statuses import CLOSED, OPEN
 
 
 class ApplicationError(Exception):
@@ -166,7 +166,7 @@ def history(session: Session, application: Application) -> list[StatusEvent]:
 
 
 def withdraw(session: Session, application: Application, by_representative: bool) -> None:
-    if application.status not in OPEN_STATUSES:
+    if application.status not in OPEN:
         raise NotWithdrawable(application.status.value)
     now = utcnow()
     application.status = Status.WITHDRAWN
@@ -268,7 +268,7 @@ def _staff_event(
     session.flush()
 
 
-def _check(application: Application, staff_id: int, allowed: frozenset[Status]) -> None:
+def _check(application: Application, staff_id: int, allowed: Collection[Status]) -> None:
     if application.assigned_to_id != staff_id:
         raise NotAssigned(application.reference)
     if application.status not in allowed:
@@ -286,7 +286,7 @@ def start_work(
 def request_information(
     session: Session, cipher: DataCipher, application: Application, staff_id: int, message: str
 ) -> None:
-    _check(application, staff_id, OPEN_STATUSES)
+    _check(application, staff_id, OPEN)
     _staff_event(session, cipher, application, staff_id, Status.AWAITING_CITIZEN, {"text": message})
 
 
@@ -297,7 +297,7 @@ def decide(
     staff_id: int,
     decision: Decision,
 ) -> None:
-    _check(application, staff_id, OPEN_STATUSES)
+    _check(application, staff_id, OPEN)
     _staff_event(
         session, cipher, application, staff_id, decision.status, {"decision": decision.stored()}
     )
@@ -306,7 +306,7 @@ def decide(
 def reopen(
     session: Session, cipher: DataCipher, application: Application, staff_id: int, reason: str
 ) -> None:
-    _check(application, staff_id, frozenset({Status.GRANTED, Status.REFUSED, Status.WITHDRAWN}))
+    _check(application, staff_id, CLOSED)
     _staff_event(
         session,
         cipher,

@@ -17,8 +17,8 @@ from sqlalchemy import Engine, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal import ffb
-from portal.applications import OPEN_STATUSES
 from portal.db.models import Application, AuditEvent, CaseNote, StaffUser, Status, utcnow
+from portal.statuses import OPEN
 
 PAGE_SIZE = 50
 
@@ -57,7 +57,7 @@ def list_queue(
     if where.reference:
         query = query.where(Application.reference == where.reference)
     if where.open_only:
-        query = query.where(Application.status.in_(OPEN_STATUSES))
+        query = query.where(Application.status.in_(OPEN))
     if after is not None:
         query = query.where(
             or_(
@@ -272,7 +272,7 @@ def open_duplicates(
 ) -> dict[int, tuple[tuple[int, str], ...]]:
     """For each open application on the page, the municipality's other open applications
     with the same CPR number: one query on the keyed digest, never the number itself."""
-    digests = {a.cpr_index for a in applications if a.status in OPEN_STATUSES}
+    digests = {a.cpr_index for a in applications if a.status in OPEN}
     if not digests:
         return {}
     same: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -280,7 +280,7 @@ def open_duplicates(
         select(Application.id, Application.reference, Application.cpr_index)
         .where(
             Application.municipality_code == municipality,
-            Application.status.in_(OPEN_STATUSES),
+            Application.status.in_(OPEN),
             Application.cpr_index.in_(digests),
         )
         .order_by(Application.received_at, Application.id)
@@ -289,7 +289,7 @@ def open_duplicates(
     return {
         a.id: tuple(other for other in same[a.cpr_index] if other[0] != a.id)
         for a in applications
-        if a.status in OPEN_STATUSES and len(same[a.cpr_index]) > 1
+        if a.status in OPEN and len(same[a.cpr_index]) > 1
     }
 
 
@@ -306,7 +306,7 @@ def queue_rows(
         person = cipher.decrypt(a.person_enc)
         cpr = str(person.get("identity", {}).get("cpr", ""))
         due = deadline(a.received_at, processing_weeks)
-        pending = a.status in OPEN_STATUSES
+        pending = a.status in OPEN
         difficulties, wishes = needs(cipher.decrypt(a.answers_enc))
         rows.append(QueueRow(
             application=a, name=str(person.get("identity", {}).get("full_name", "")),

@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 
 from portal.db.models import Application, DeliveryTarget, Status, StatusEvent
 from portal.outbox import queue
+from portal.statuses import DECIDED, OPEN
 
-OPEN = (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_CITIZEN)
-DECIDED = (Status.GRANTED, Status.REFUSED)
 WEEKS = 12
 
 

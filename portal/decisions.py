@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from portal.applications import Decision, history
 from portal.crypto import DataCipher
-from portal.db.models import Application, Status
+from portal.db.models import Application
 from portal.standards import SourceKind, Standard
 from portal.standards.laws import LAWS
 from portal.standards.text import LANGS
+from portal.statuses import DECIDED
 
 DEADLINE_LAW = "retssikkerhedsloven § 67, stk. 1"
 # Where the complaint goes and who reconsiders it: the municipality first (§ 66), then the
@@ -30,7 +31,6 @@ ROUTE_LAW = "retssikkerhedsloven §§ 66 og 67"
 # A standard's complaint line "says where" when it names the appeals board: then it also
 # names whom to send the complaint to (Næstved, Vejen); Gentofte's line gives only the deadline.
 NAMES_THE_ROUTE = "Ankestyrelsen"
-DECIDED = frozenset({Status.GRANTED, Status.REFUSED})
 
 
 def law_deadline_weeks() -> int:

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import NotFound
 
-from portal import applications
+from portal import applications, statuses
 from portal.citizen import session as drafts_in_session
 from portal.citizen.guidance_view import guidance_page, source_texts
 from portal.citizen.resume import ResumeMailForm, queue_visitor_mail
@@ -25,6 +25,7 @@ from portal.extensions import csrf
 from portal.guidance_layout import cited
 from portal.web import db
 from portal.web.access import access
+from portal.web.case_words import STATUS_TEXT
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.outbox import mail_settings
@@ -35,34 +36,6 @@ TIMELINE = (
     "next.unit", "next.assessment", "next.clarification", "next.processing_time",
     "next.action_plan", "next.complaint", "next.complaint_deadline",
 )  # fmt: skip
-STATUS_TEXT = {
-    Status.RECEIVED: (
-        _l("Modtaget"),
-        _l("Kommunen har fået den. Nu venter den på, at en sagsbehandler ser på den."),
-    ),
-    Status.IN_PROGRESS: (
-        _l("Under behandling"),
-        _l("En sagsbehandler er i gang med at se på den."),
-    ),
-    Status.AWAITING_CITIZEN: (
-        _l("Kommunen venter på svar"),
-        _l("Kommunen skal vide mere. Læs beskeden under."),
-    ),
-    Status.GRANTED: (
-        _l("Bevilget"),
-        _l("Kommunen har sagt ja. Der kommer et brev med afgørelsen."),
-    ),
-    Status.REFUSED: (
-        _l("Afslag"),
-        _l(
-            "Kommunen har sagt nej. Der kommer et brev med grunden. Der står også, hvordan man kan klage."
-        ),
-    ),
-    Status.WITHDRAWN: (
-        _l("Trukket tilbage"),
-        _l("Den er trukket tilbage. Kommunen ser ikke på den mere."),
-    ),
-}
 
 
 def status_serializer() -> URLSafeSerializer:
@@ -234,7 +207,7 @@ def status(token: str) -> str:
             standard.document.get(lang) if standard else None,
             len(sources),
         ),
-        can_withdraw=application.status in applications.OPEN_STATUSES,
+        can_withdraw=application.status in statuses.OPEN,
         token=token,
         lang=lang,
     )
@@ -254,5 +227,5 @@ def withdraw(token: str) -> ResponseReturnValue:
     status_code = 400 if request.method == "POST" else 200
     return render_template(
         "citizen/withdraw.html", form=None, confirm_form=form, application=application,
-        token=token, can_withdraw=application.status in applications.OPEN_STATUSES,
+        token=token, can_withdraw=application.status in statuses.OPEN,
     ), status_code  # fmt: skip

@@ -15,8 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from portal import applications, casework, decisions
-from portal.citizen.followup import STATUS_TEXT
+from portal import applications, casework, statuses
 from portal.citizen.guidance_view import guidance_page
 from portal.citizen.steps import FORMS
 from portal.citizen.voice import Voice
@@ -25,6 +24,7 @@ from portal.db.models import Application, StaffUser, Status, utcnow
 from portal.staff.auth import audit, bp, staff_required
 from portal.web import db
 from portal.web.access import access
+from portal.web.case_words import STATUS_TEXT
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher, standards
 
@@ -230,8 +230,8 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "days_waiting": (utcnow() - application.received_at).days,
         "staff_names": staff_names,
         "holder": holder,
-        "is_open": application.status in applications.OPEN_STATUSES,
-        "decided": application.status in decisions.DECIDED,
+        "is_open": application.status in statuses.OPEN,
+        "decided": application.status in statuses.DECIDED,
         "notes": [
             {
                 "at": n.at,

@@ -11,13 +11,12 @@ from __future__ import annotations
 from flask import url_for
 from sqlalchemy.orm import Session
 
-from portal.db.models import Application, Status
+from portal.db.models import Application
+from portal.statuses import NEWS_FOR_CITIZEN
 from portal.web.i18n import gettext as _
 from portal.web.i18n import speaking
 from portal.web.outbox import mail_settings, queue_mail
 from portal.web.services import cipher
-
-NEWS = frozenset({Status.AWAITING_CITIZEN, Status.GRANTED, Status.REFUSED})
 
 
 def recipients(person: dict[str, object]) -> list[tuple[str, str]]:
@@ -34,7 +33,7 @@ def recipients(person: dict[str, object]) -> list[tuple[str, str]]:
 
 def queue_status_mails(session: Session, application: Application) -> int:
     """Queue the news mails for the application's new status; how many were queued."""
-    if application.status not in NEWS or not mail_settings().can_send:
+    if application.status not in NEWS_FOR_CITIZEN or not mail_settings().can_send:
         return 0
     person = cipher().decrypt(application.person_enc)
     found = recipients(person)

@@ -19,15 +19,9 @@ from portal.staff.auth import audit, bp, staff_required
 from portal.staff.cases import staff
 from portal.web import db
 from portal.web.access import access
+from portal.web.case_words import CHANNEL_NAMES
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher
-
-CHANNEL_NAMES = {
-    Channel.PHONE: _l("Telefon"),
-    Channel.COUNTER: _l("Personligt fremmøde"),
-    Channel.LETTER: _l("Brev"),
-    Channel.WEB: _l("Selvbetjening"),
-}
 
 
 class RegisterForm(FlaskForm):

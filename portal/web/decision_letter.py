@@ -47,9 +47,7 @@ def letter_context(application: Application, decision: Decision) -> dict[str, An
 
 
 def letter_html(application: Application, decision: Decision) -> str:
-    return render_template(
-        "staff/decision_letter.html", **letter_context(application, decision)
-    )
+    return render_template("staff/decision_letter.html", **letter_context(application, decision))
 
 
 def letter_response(application: Application, decision: Decision) -> Response:

@@ -18,7 +18,7 @@ from portal.citizen.steps import FORMS
 from portal.citizen.voice import Voice
 from portal.db.models import Application, Channel
 from portal.handoff import document
-from portal.staff.register import CHANNEL_NAMES
+from portal.web.case_words import CHANNEL_NAMES
 from portal.web.i18n import speaking
 from portal.web.services import cipher, standards
 from portal.web.text import day
