@@ -15,11 +15,9 @@ from werkzeug.exceptions import NotFound
 
 from portal import applications, statuses
 from portal.citizen import session as drafts_in_session
-from portal.citizen.guidance_view import guidance_page, source_texts
 from portal.citizen.resume import ResumeMailForm, queue_visitor_mail
 from portal.citizen.routes import bp
 from portal.citizen.submit import SUBMITTED_KEY
-from portal.citizen.voice import Q, Voice
 from portal.db.models import Application, Status
 from portal.extensions import csrf
 from portal.guidance_layout import cited
@@ -29,6 +27,8 @@ from portal.web.case_words import STATUS_TEXT
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.outbox import mail_settings
+from portal.web.questions.guidance_view import guidance_page, source_texts
+from portal.web.questions.voice import Q, Voice
 
 STATUS_SALT = "portal.status-link"
 # What happens after submitting, in the order it happens; how to apply is behind the citizen.

@@ -12,9 +12,6 @@ from werkzeug.exceptions import NotFound
 
 from portal import journey
 from portal.citizen import session as drafts_in_session
-from portal.citizen.forms.about import OTHER_MUNICIPALITY
-from portal.citizen.forms.base import Context, StepForm
-from portal.citizen.guidance_view import guidance_page, guidance_snapshot
 from portal.citizen.steps import (
     FORMS,
     SECTION_TITLES,
@@ -23,11 +20,14 @@ from portal.citizen.steps import (
     section_number,
     step_url,
 )
-from portal.citizen.voice import Voice
 from portal.db import drafts
 from portal.extensions import csrf
 from portal.web import db
 from portal.web.access import access
+from portal.web.questions.about import OTHER_MUNICIPALITY
+from portal.web.questions.base import Context, StepForm
+from portal.web.questions.guidance_view import guidance_page, guidance_snapshot
+from portal.web.questions.voice import Voice
 
 bp = Blueprint("citizen", __name__)
 # Each citizen POST validates its own FlaskForm, token included, so a page whose token has

@@ -10,9 +10,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from portal.db import drafts
 from portal.db.models import Channel, Draft
 from portal.web import db
+from portal.web.questions import DRAFT_KEY
 from portal.web.services import cipher, standards
 
-DRAFT_KEY = "draft"
 PRESELECTED_KEY = "kommune"
 RESUME_SALT = "portal.resume-link"
 

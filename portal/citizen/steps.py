@@ -1,4 +1,5 @@
-"""Which form and address each question step has, and the texts of the step indicator."""
+"""Each question step's address, and the texts of the step indicator. Which form a step has
+is portal.web.questions.forms, which the staff side reads too."""
 
 from __future__ import annotations
 
@@ -7,61 +8,9 @@ from typing import Any
 from flask import url_for
 
 from portal import journey
-from portal.citizen.forms.about import (
-    AgeForm,
-    ApplicantNameForm,
-    AuthorityForm,
-    MunicipalityForm,
-    RelationForm,
-    WhoForm,
-)
-from portal.citizen.forms.base import Context, Row, StepForm
-from portal.citizen.forms.contact import (
-    AddressForm,
-    ConsentForm,
-    ContactForm,
-    IdentityForm,
-    MeetingHelpForm,
-    RepresentativeForm,
-)
-from portal.citizen.forms.needs import (
-    ActionPlanForm,
-    DayLengthForm,
-    DaysForm,
-    DifficultiesForm,
-    HelpLevelForm,
-    OfferWishForm,
-    OtherInfoForm,
-    SituationForm,
-    TransportForm,
-    WishesForm,
-)
 from portal.web.i18n import lazy_gettext as _l
-
-FORMS: dict[str, type[StepForm]] = {
-    "who": WhoForm,
-    "relation": RelationForm,
-    "authority": AuthorityForm,
-    "applicant_name": ApplicantNameForm,
-    "municipality": MunicipalityForm,
-    "age": AgeForm,
-    "difficulties": DifficultiesForm,
-    "help_level": HelpLevelForm,
-    "wishes": WishesForm,
-    "situation": SituationForm,
-    "days": DaysForm,
-    "day_length": DayLengthForm,
-    "transport": TransportForm,
-    "offer_wish": OfferWishForm,
-    "action_plan": ActionPlanForm,
-    "other_info": OtherInfoForm,
-    "identity": IdentityForm,
-    "address": AddressForm,
-    "contact": ContactForm,
-    "meeting_help": MeetingHelpForm,
-    "representative": RepresentativeForm,
-    "consent": ConsentForm,
-}
+from portal.web.questions.base import Context, Row
+from portal.web.questions.forms import FORMS
 
 # Danish addresses, readable in the browser's address bar and history.
 SLUGS = {

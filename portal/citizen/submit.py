@@ -14,8 +14,6 @@ from wtforms.validators import InputRequired
 
 from portal import applications, ffb, journey
 from portal.citizen import session as drafts_in_session
-from portal.citizen.forms.base import Context
-from portal.citizen.guidance_view import guidance_snapshot
 from portal.citizen.routes import bp, context_for, page_args
 from portal.citizen.steps import SECTION_TITLES, step_url, summary_rows
 from portal.db.models import Channel, Draft
@@ -24,6 +22,8 @@ from portal.web.access import access
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.outbox import mail_settings, queue_mail, queue_notice
+from portal.web.questions.base import Context
+from portal.web.questions.guidance_view import guidance_snapshot
 
 SUBMITTED_KEY = "submitted"
 PERSON_STEPS = ("identity", "address", "contact", "representative")

@@ -14,7 +14,6 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal import applications, casework, decisions
 from portal.applications import Outcome
-from portal.citizen.forms.base import no_control_characters
 from portal.db.models import utcnow
 from portal.staff.auth import audit, bp, staff_required
 from portal.staff.cases import case_context, own_application, staff
@@ -24,6 +23,7 @@ from portal.web import db
 from portal.web.access import access
 from portal.web.fields import DatePartsField
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.base import no_control_characters
 from portal.web.services import cipher, standards
 
 TEXT_MAX = 2000

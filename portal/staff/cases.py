@@ -16,9 +16,6 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from portal import applications, casework, statuses
-from portal.citizen.guidance_view import guidance_page
-from portal.citizen.steps import FORMS
-from portal.citizen.voice import Voice
 from portal.dashboard import overview
 from portal.db.models import Application, StaffUser, Status, utcnow
 from portal.staff.auth import audit, bp, staff_required
@@ -26,6 +23,9 @@ from portal.web import db
 from portal.web.access import access
 from portal.web.case_words import STATUS_TEXT
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.forms import choice_label
+from portal.web.questions.guidance_view import guidance_page
+from portal.web.questions.voice import Voice
 from portal.web.services import cipher, standards
 
 CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
@@ -192,12 +192,9 @@ def actions_forms() -> dict[str, FlaskForm]:
     }
 
 
-def choice_label(step: str, field: str, value: Any) -> str:
-    """A stored choice (e.g. "power_of_attorney") as the words the citizen picked."""
-    for choice in FORMS[step].options.get(field, ()):
-        if choice.value == value:
-            return choice.label.say(Voice(other=False))
-    return str(value or "")
+def chosen(step: str, field: str, value: Any) -> str:
+    """A stored choice as the words the citizen picked; an unknown value as it was stored."""
+    return choice_label(step, field, value) or str(value or "")
 
 
 def case_context(application: Application, reveal: bool = False) -> dict[str, Any]:
@@ -241,19 +238,15 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
             for n in casework.notes(db.session(), application)
         ],
         "consent_sources": [
-            choice_label("consent", "sources", v)
+            chosen("consent", "sources", v)
             for v in person.get("consent", {}).get("sources", [])
             if v != "later"
         ],
         "consent_kinds": [
-            choice_label("consent", "kinds", v) for v in person.get("consent", {}).get("kinds", [])
+            chosen("consent", "kinds", v) for v in person.get("consent", {}).get("kinds", [])
         ],
-        "relation": choice_label(
-            "relation", "relation", person.get("relation", {}).get("relation")
-        ),
-        "authority": choice_label(
-            "authority", "authority", person.get("authority", {}).get("authority")
-        ),
+        "relation": chosen("relation", "relation", person.get("relation", {}).get("relation")),
+        "authority": chosen("authority", "authority", person.get("authority", {}).get("authority")),
         "status_text": STATUS_TEXT,
         "action_form": FlaskForm(),
         "form": None,

@@ -12,7 +12,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from portal import journey
-from portal.citizen.session import DRAFT_KEY
 from portal.db import drafts
 from portal.db.models import Channel
 from portal.staff.auth import audit, bp, staff_required
@@ -21,6 +20,7 @@ from portal.web import db
 from portal.web.access import access
 from portal.web.case_words import CHANNEL_NAMES
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions import DRAFT_KEY
 from portal.web.services import cipher
 
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from flask import render_template
 
-from portal.citizen.guidance_view import guidance_page
-from portal.citizen.steps import FORMS
-from portal.citizen.voice import Voice
 from portal.db.models import Application, Channel
 from portal.handoff import document
 from portal.web.case_words import CHANNEL_NAMES
 from portal.web.i18n import speaking
+from portal.web.questions.forms import choice_label
+from portal.web.questions.guidance_view import guidance_page
+from portal.web.questions.voice import Voice
 from portal.web.services import cipher, standards
 from portal.web.text import day
 
@@ -101,11 +101,3 @@ def step_of(answer: dict[str, Any]) -> str:
 
 def channel_name(channel: str) -> str:
     return str(CHANNEL_NAMES[Channel(channel)])
-
-
-def choice_label(step: str, field: str, value: Any) -> str | None:
-    """A stored choice (e.g. "digital_post") as the words of the question's option."""
-    for choice in FORMS[step].options.get(field, ()):
-        if choice.value == value:
-            return choice.label.say(Voice(other=False))
-    return None

@@ -1,5 +1,7 @@
 """Questions about who applies, for whom, where and how old."""
 
+# ruff: noqa: RUF012  (texts and choices are class attributes, typed ClassVar on StepForm)
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -10,7 +12,10 @@ from wtforms import IntegerField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.answers import age_from_birth_date
-from portal.citizen.forms.base import (
+from portal.web.fields import DatePartsField
+from portal.web.i18n import gettext as _
+from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.base import (
     Choice,
     Context,
     Row,
@@ -18,10 +23,7 @@ from portal.citizen.forms.base import (
     no_control_characters,
     strip,
 )
-from portal.citizen.voice import Localized, Q
-from portal.web.fields import DatePartsField
-from portal.web.i18n import gettext as _
-from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.voice import Localized, Q
 from portal.web.text import day
 
 CHOOSE_ONE = _l("Vælg et af svarene.")

@@ -13,9 +13,9 @@ from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from portal.citizen.voice import Q, Voice
 from portal.ffb import Code
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.voice import Q, Voice
 
 CONTROL_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"} | {chr(127)}
 

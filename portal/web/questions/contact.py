@@ -1,5 +1,7 @@
 """Questions about identity and contact, and the consent to fetch information."""
 
+# ruff: noqa: RUF012  (texts and choices are class attributes, typed ClassVar on StepForm)
+
 from __future__ import annotations
 
 import re
@@ -11,10 +13,10 @@ from stdnum.exceptions import ValidationError as StdnumError
 from wtforms import EmailField, RadioField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from portal.citizen.forms.base import Choice, StepForm, no_control_characters, strip
-from portal.citizen.voice import Q
 from portal.web.fields import MultiCheckboxField
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.base import Choice, StepForm, no_control_characters, strip
+from portal.web.questions.voice import Q
 
 CHOOSE_ONE = _l("Vælg et af svarene.")
 CHOOSE_SOME = _l("Vælg mindst ét svar.")

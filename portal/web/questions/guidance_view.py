@@ -8,12 +8,12 @@ from typing import Any
 
 from babel.lists import format_list
 
-from portal.citizen.forms.base import Context
-from portal.citizen.voice import Q, Voice
 from portal.draft_answers import engine_answers
 from portal.guidance import guidance
 from portal.guidance_layout import Layout, arrange
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.base import Context
+from portal.web.questions.voice import Q, Voice
 
 
 def guidance_snapshot(answers: dict[str, Any], context: Context) -> dict[str, Any]:

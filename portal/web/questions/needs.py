@@ -1,5 +1,7 @@
 """Questions about needs and daily life, in the guidance engine's terms."""
 
+# ruff: noqa: RUF012  (texts and choices are class attributes, typed ClassVar on StepForm)
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -9,7 +11,10 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal import ffb
-from portal.citizen.forms.base import (
+from portal.standards import OfferKind
+from portal.web.fields import MultiCheckboxField
+from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.base import (
     Choice,
     Context,
     Row,
@@ -17,10 +22,7 @@ from portal.citizen.forms.base import (
     no_control_characters,
     strip,
 )
-from portal.citizen.voice import Localized, Q
-from portal.standards import OfferKind
-from portal.web.fields import MultiCheckboxField
-from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.voice import Localized, Q
 
 CHOOSE_ONE = _l("Vælg et af svarene.")
 CHOOSE_SOME = _l("Vælg mindst ét svar.")
