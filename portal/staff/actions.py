@@ -2,211 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from portal import applications, casework, decisions
-from portal.applications import Outcome
+from portal import applications, casework
 from portal.db.models import utcnow
 from portal.staff.auth import audit, bp, staff_required
+from portal.staff.case_forms import DecisionForm, NoteForm, ReopenForm, RequestInformationForm
 from portal.staff.cases import case_context, own_application, staff
 from portal.staff.notify import queue_status_mails
-from portal.standards import Standard
 from portal.web import db
 from portal.web.access import access
-from portal.web.fields import DatePartsField
 from portal.web.i18n import lazy_gettext as _l
-from portal.web.questions.base import no_control_characters
 from portal.web.services import cipher, standards
-
-TEXT_MAX = 2000
-
-
-def long_text(label: Any, required: Any) -> TextAreaField:
-    return TextAreaField(
-        label,
-        validators=[
-            required,
-            Length(max=TEXT_MAX, message=_l("Skriv højst 2000 tegn.")),
-            no_control_characters,
-        ],
-    )
-
-
-def named(validator: Any, message: Any) -> Any:
-    """A shared validator with a message that names the decision form's field."""
-
-    def check(form: Any, field: Any) -> None:
-        try:
-            validator(form, field)
-        except ValidationError:
-            raise ValidationError(message) from None
-
-    return check
-
-
-class RequestInformationForm(FlaskForm):
-    message = long_text(
-        _l("Hvad skal borgeren sende eller svare på?"),
-        InputRequired(_l("Skriv, hvad kommunen har brug for.")),
-    )
-
-
-GRANTS = frozenset({Outcome.GRANTED, Outcome.PARTLY_GRANTED})
-NEEDS_REASONS = frozenset({Outcome.PARTLY_GRANTED, Outcome.REFUSED})
-# Every message names its field: a decision form has seven, and "Vælg et af svarene." in the
-# error summary does not say which one.
-CHOOSE_OUTCOME = _l("Vælg, om ansøgningen er bevilget, delvist bevilget eller afslået.")
-WRITE_DATE = _l("Skriv datoen for afgørelsen.")
-DATE_AS_NUMBERS = _l("Skriv datoen for afgørelsen med tal: dag, måned og år, fx 1 12 2026.")
-NO_SUCH_DATE = _l("Datoen findes ikke. Tjek dag, måned og år.")  # portal.web.fields says it
-NO_SUCH_DECISION_DATE = _l("Datoen for afgørelsen findes ikke. Tjek dag, måned og år.")
-CHOOSE_DAYS = _l("Vælg, hvor mange dage om ugen borgeren får tilbuddet.")
-CHOOSE_DAY_LENGTH = _l("Vælg, om borgeren får hele eller halve dage.")
-CHOOSE_TRANSPORT = _l("Vælg, om kommunen betaler kørsel.")
-
-
-class DecisionForm(FlaskForm):
-    """Granted, partly granted or refused. A grant names the offer and the days; anything
-    less than a full grant has reasons, and its letter gets the complaint guidance."""
-
-    outcome = RadioField(
-        _l("Afgørelse"),
-        choices=[
-            SelectChoice(Outcome.GRANTED.value, _l("Bevilget")),
-            SelectChoice(Outcome.PARTLY_GRANTED.value, _l("Delvist bevilget")),
-            SelectChoice(Outcome.REFUSED.value, _l("Afslag")),
-        ],
-        validators=[InputRequired(CHOOSE_OUTCOME)],
-        invalid_choice_message=CHOOSE_OUTCOME,
-    )
-    decided_on = DatePartsField(_l("Dato for afgørelsen"), validators=[InputRequired(WRITE_DATE)])
-    # The offers the municipality's standard lists; set per municipality in __init__.
-    offer = SelectField(
-        _l("Tilbud"),
-        choices=[],
-        validators=[Optional()],
-        invalid_choice_message=_l("Vælg et tilbud på listen."),
-    )
-    offer_other = StringField(
-        _l("Andet tilbud"),
-        validators=[
-            Optional(),
-            Length(max=200, message=_l("Skriv højst 200 tegn i feltet med tilbuddet.")),
-            named(no_control_characters, _l("Feltet med tilbuddet har tegn, vi ikke kan bruge.")),
-        ],
-    )
-    days = RadioField(
-        _l("Dage om ugen"),
-        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
-        validators=[Optional()],
-        invalid_choice_message=CHOOSE_DAYS,
-    )
-    day_length = RadioField(
-        _l("Hel eller halv dag"),
-        choices=[SelectChoice("full", _l("Hel dag")), SelectChoice("half", _l("Halv dag"))],
-        validators=[Optional()],
-        invalid_choice_message=CHOOSE_DAY_LENGTH,
-    )
-    transport = RadioField(
-        _l("Kørsel"),
-        choices=[
-            SelectChoice("yes", _l("Kommunen betaler kørsel")),
-            SelectChoice("no", _l("Ingen kørsel")),
-        ],
-        validators=[Optional()],
-        invalid_choice_message=CHOOSE_TRANSPORT,
-    )
-    reasons = TextAreaField(
-        _l("Begrundelse"),
-        validators=[
-            Optional(),
-            Length(max=TEXT_MAX, message=_l("Skriv højst 2000 tegn i begrundelsen.")),
-            named(no_control_characters, _l("Begrundelsen har tegn, vi ikke kan bruge.")),
-        ],
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        standard = standards().get(staff().municipality_code)
-        self.listed_offers = [o.name.da for o in standard.offers.items] if standard else []
-        self.offer.choices = [
-            SelectChoice("", _l("Vælg et tilbud")),
-            *(SelectChoice(name, name) for name in self.listed_offers),
-        ]
-        if not self.listed_offers:
-            # Nothing to choose from: the one text field is the offer.
-            self.offer_other.label.text = _l("Tilbud")
-
-    @property
-    def chosen(self) -> Outcome | None:
-        return Outcome(self.outcome.data) if self.outcome.data in set(Outcome) else None
-
-    def chosen_offer(self) -> str:
-        return (self.offer.data or "").strip() or (self.offer_other.data or "").strip()
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        # Every field is checked, so the summary lists all that is missing at once.
-        super().validate(extra_validators)
-        self._check_date()
-        if self.chosen in GRANTS:
-            self._check_grant()
-        if self.chosen in NEEDS_REASONS and not (self.reasons.data or "").strip():
-            self.reasons.errors.append(
-                _l("Skriv begrundelsen for afslaget.")
-                if self.chosen is Outcome.REFUSED
-                else _l("Skriv begrundelsen for, at ansøgningen kun er delvist bevilget.")
-            )
-        return not self.errors
-
-    def _check_date(self) -> None:
-        field = self.decided_on
-        if field.errors and WRITE_DATE not in field.errors:
-            # The date field's own messages do not say which date: these do.
-            no_such_day = str(field.errors[0]) == str(NO_SUCH_DATE)
-            field.errors[:] = [NO_SUCH_DECISION_DATE if no_such_day else DATE_AS_NUMBERS]
-        elif field.data is not None and field.data > date.today():
-            field.errors.append(_l("Datoen for afgørelsen kan ikke være senere end i dag."))
-
-    def _check_grant(self) -> None:
-        listed, typed = (self.offer.data or "").strip(), (self.offer_other.data or "").strip()
-        if listed and typed:
-            self.offer_other.errors.append(
-                _l("Vælg tilbuddet på listen eller skriv et andet tilbud, ikke begge dele.")
-            )
-        elif not (listed or typed) and not self.offer.errors:
-            target = self.offer if self.listed_offers else self.offer_other
-            target.errors.append(_l("Vælg eller skriv tilbuddet, som borgeren får."))
-        if not self.days.data and not self.days.errors:
-            self.days.errors.append(CHOOSE_DAYS)
-
-    def decision(self, standard: Standard | None) -> applications.Decision:
-        outcome = self.chosen or Outcome.REFUSED  # validate() has made sure there is one
-        decided = self.decided_on.data or date.today()
-        grant: dict[str, Any] = {}
-        if outcome in GRANTS:
-            # A refusal grants nothing, whatever was left in the grant's fields.
-            grant = {
-                "offer": self.chosen_offer(),
-                "days_per_week": int(self.days.data) if self.days.data else None,
-                "day_length": self.day_length.data or "",
-                "transport": {"yes": True, "no": False}.get(self.transport.data or ""),
-            }
-        made = applications.Decision.made(
-            outcome, decided.isoformat(), reasons=(self.reasons.data or "").strip(), **grant
-        )
-        return decisions.with_complaint(made, standard)
-
-
-class ReopenForm(FlaskForm):
-    reason = long_text(_l("Hvorfor genåbnes sagen?"), InputRequired(_l("Skriv hvorfor.")))
 
 
 def refuse(application_id: int, form: FlaskForm, error: Any = None) -> ResponseReturnValue:
@@ -265,10 +76,6 @@ def reopen(application_id: int) -> ResponseReturnValue:
     form = ReopenForm()
     return act(application_id, form, "reopen", lambda a: applications.reopen(
         db.session(), cipher(), a, staff().id, form.reason.data or ""))  # fmt: skip
-
-
-class NoteForm(FlaskForm):
-    text = long_text(_l("Intern note"), InputRequired(_l("Skriv noten.")))
 
 
 @bp.post("/sag/<int:application_id>/note")

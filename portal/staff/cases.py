@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import InputRequired, Length
 
 from portal import applications, casework, statuses
 from portal.dashboard import overview
 from portal.db.models import Application, StaffUser, Status, utcnow
 from portal.staff.auth import audit, bp, staff_required
+from portal.staff.case_forms import SearchForm, empty_case_forms
 from portal.web import db
 from portal.web.access import access
 from portal.web.case_words import STATUS_TEXT
@@ -30,15 +29,6 @@ from portal.web.services import cipher, standards
 
 CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
 REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{6}$")
-
-
-class SearchForm(FlaskForm):
-    query = StringField(
-        _l("Søg på nummer eller CPR-nummer"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[InputRequired(_l("Skriv et nummer eller et CPR-nummer.")), Length(max=20)],
-        render_kw={"autocomplete": "off", "spellcheck": False},
-    )
 
 
 def staff() -> StaffUser:
@@ -181,17 +171,6 @@ def own_application(application_id: int) -> Application:
     return application
 
 
-def actions_forms() -> dict[str, FlaskForm]:
-    from portal.staff.actions import DecisionForm, NoteForm, ReopenForm, RequestInformationForm
-
-    return {
-        "NoteForm": NoteForm(formdata=None),
-        "RequestInformationForm": RequestInformationForm(formdata=None),
-        "DecisionForm": DecisionForm(formdata=None, data={"decided_on": date.today()}),
-        "ReopenForm": ReopenForm(formdata=None),
-    }
-
-
 def chosen(step: str, field: str, value: Any) -> str:
     """A stored choice as the words the citizen picked; an unknown value as it was stored."""
     return choice_label(step, field, value) or str(value or "")
@@ -250,7 +229,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "status_text": STATUS_TEXT,
         "action_form": FlaskForm(),
         "form": None,
-        **actions_forms(),
+        **empty_case_forms(),
     }
 
 

@@ -218,7 +218,7 @@ def test_the_news_mail_of_a_partial_grant_holds_nothing_of_the_case(
 def test_the_form_is_compact_and_needs_only_the_application_and_the_form(app: Flask) -> None:
     """The partial renders from `application` and `DecisionForm` alone: the outcome, days,
     day length and transport are rows of radios, the offer a list; no script."""
-    from portal.staff.actions import DecisionForm
+    from portal.staff.case_forms import DecisionForm
 
     staff, application_id = taken_case(app)
     del staff
