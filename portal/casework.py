@@ -166,6 +166,37 @@ def audit_trail(session: Session, municipality: str, application_id: int) -> lis
     )
 
 
+@dataclass(frozen=True)
+class AccessRequest:
+    """GDPR art. 15: one person's applications in the municipality, and every action on them."""
+
+    references: list[str]
+    events: list[tuple[str, AuditEvent]]  # (reference, event): by application, then by time
+
+
+def access_request(session: Session, municipality: str, cpr_index: str) -> AccessRequest:
+    """Two queries whatever the number of applications: the applications, then every audit
+    row of all of them, joined to their reference."""
+    mine = (Application.municipality_code == municipality, Application.cpr_index == cpr_index)
+    references = session.scalars(
+        select(Application.reference).where(*mine).order_by(Application.id)
+    )
+    events = session.execute(
+        select(Application.reference, AuditEvent)
+        .join(AuditEvent, AuditEvent.application_id == Application.id)
+        .where(*mine, AuditEvent.municipality_code == municipality)
+        .order_by(Application.id, AuditEvent.at, AuditEvent.id)
+    ).tuples()
+    return AccessRequest(list(references), list(events))
+
+
+def holder(session: Session, application: Application) -> StaffUser | None:
+    """The caseworker who has the case, if anyone has."""
+    if application.assigned_to_id is None:
+        return None
+    return session.get(StaffUser, application.assigned_to_id)
+
+
 def claim_next(session: Session, municipality: str, staff_id: int, now: datetime) -> int | None:
     """Take the oldest received case nobody has; if another caseworker takes it first, the
     next one. None when the queue has nothing free."""

@@ -1,13 +1,17 @@
-"""Staff login and sessions. No Flask: the web layer passes in the request's facts.
+"""Staff accounts, logins and sessions. No Flask: the web layer passes in the request's facts.
 
 One message for every refused login (unknown e-mail, wrong password, locked, inactive), so
-the answer tells an attacker nothing; the reason is logged for the municipality instead.
+the answer tells an attacker nothing; the reason is logged for the municipality instead. A
+wrong password and a wrong second-factor code count alike: the fifth in a row locks the
+account for 15 minutes. Accounts are made, listed and changed here, for the CLI and the admin
+page alike.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -16,7 +20,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal import passwords
+from portal import passwords, totp
+from portal.crypto import DataCipher
 from portal.db.models import LoginFailure, StaffRole, StaffSession, StaffUser
 
 MAX_FAILURES = 5
@@ -109,7 +114,7 @@ def authenticate(
     if user is None:
         passwords.verify(_dummy_hash(), password)
         return _refuse(session, None, address_digest, now, "unknown e-mail")
-    if user.locked_until is not None and user.locked_until > now:
+    if is_locked(user, now):
         return _refuse(session, None, address_digest, now, "account locked")
     if not passwords.verify(user.password_hash, password):
         return _refuse(session, user, address_digest, now, "wrong password")
@@ -126,16 +131,42 @@ def _refuse(
     session: Session, user: StaffUser | None, address_digest: str, now: datetime, reason: str
 ) -> StaffUser:
     session.add(LoginFailure(at=now, address_digest=address_digest))
-    if user is not None:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until = now + LOCK_TIME
-            reason += "; account locked for 15 minutes"
+    if user is not None and count_failure(user, now):
+        reason += "; account locked for 15 minutes"
     session.flush()
     raise LoginRefused(reason)
 
 
+def count_failure(user: StaffUser, now: datetime) -> bool:
+    """One more failed login in a row; True when it locks the account."""
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILURES:
+        user.locked_until = now + LOCK_TIME
+        return True
+    return False
+
+
+def check_code(cipher: DataCipher, user: StaffUser, code: str, now: datetime) -> bool:
+    """The second factor, after the password: a right code, not used before, from an active
+    account. A wrong one counts as a failed login (see is_locked)."""
+    if user.is_active and totp.verify(cipher, user, code, now):
+        return True
+    count_failure(user, now)
+    return False
+
+
+def start_enrolment(cipher: DataCipher, user: StaffUser) -> None:
+    """A new second-factor secret, kept aside until the user proves their app has it."""
+    user.totp_pending_enc = cipher.encrypt(totp.new_secret())
+
+
+def is_locked(user: StaffUser, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
 def open_session(session: Session, staff: StaffUser, now: datetime) -> OpenedSession:
+    """Every factor has passed: the count of failed logins starts over."""
+    staff.failed_logins = 0
     token = secrets.token_urlsafe(32)
     session.add(StaffSession(id=digest(token), staff_id=staff.id, created_at=now,
                              expires_at=now + ABSOLUTE_TIMEOUT))  # fmt: skip
@@ -171,3 +202,58 @@ def revoke_all(session: Session, staff_id: int, now: datetime) -> None:
 
 def forget_old_failures(session: Session, now: datetime) -> None:
     session.execute(delete(LoginFailure).where(LoginFailure.at < now - ADDRESS_WINDOW))
+
+
+# -- the municipality's accounts, for its admin ---------------------------------------------
+
+
+def staff_by_id(session: Session, staff_id: int) -> StaffUser | None:
+    return session.get(StaffUser, staff_id)
+
+
+def list_staff(session: Session, municipality: str) -> list[StaffUser]:
+    return list(
+        session.scalars(
+            select(StaffUser)
+            .where(StaffUser.municipality_code == municipality)
+            .order_by(StaffUser.email)
+        )
+    )
+
+
+def get_staff(session: Session, municipality: str, staff_id: int) -> StaffUser | None:
+    """One of the municipality's accounts; another municipality's is not found."""
+    user = session.get(StaffUser, staff_id)
+    return user if user is not None and user.municipality_code == municipality else None
+
+
+# An admin's change to an account: the new password where it makes one, else None.
+AccountChange = Callable[[Session, StaffUser, datetime], str | None]
+
+
+def deactivate(session: Session, user: StaffUser, now: datetime) -> None:
+    """Logged out everywhere at once, and no new login until reactivated."""
+    user.is_active = False
+    revoke_all(session, user.id, now)
+    session.flush()
+
+
+def reactivate(session: Session, user: StaffUser, now: datetime) -> None:
+    user.is_active = True
+    session.flush()
+
+
+def reset_password(session: Session, user: StaffUser, now: datetime) -> str:
+    """A new generated password, shown once to the admin; every open session ends."""
+    password = passwords.generate()
+    user.password_hash = passwords.hash_password(password)
+    unlock(session, user, now)
+    revoke_all(session, user.id, now)
+    session.flush()
+    return password
+
+
+def unlock(session: Session, user: StaffUser, now: datetime) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()

@@ -13,13 +13,12 @@ from typing import Any, TypeVar, cast
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from portal import casework, passwords, staff_auth
-from portal.db.models import Application, StaffRole, StaffUser, utcnow
+from portal.db.models import StaffRole, StaffUser, utcnow
 from portal.staff.auth import audit, bp, staff_required
 from portal.staff.cases import AUDIT_ACTIONS
 from portal.web import db
@@ -63,21 +62,17 @@ def admin_required(view: F) -> F:
 
 
 def own_staff(staff_id: int) -> StaffUser:
-    user = db.session().get(StaffUser, staff_id)
-    if user is None or user.municipality_code != g.staff.municipality_code:
+    user = staff_auth.get_staff(db.session(), g.staff.municipality_code, staff_id)
+    if user is None:
         abort(404)
     return user
 
 
 def staff_page(form: NewStaffForm | None = None, new_password: str | None = None,
                for_email: str | None = None, status: int = 200) -> ResponseReturnValue:  # fmt: skip
-    users = db.session().scalars(
-        select(StaffUser)
-        .where(StaffUser.municipality_code == g.staff.municipality_code)
-        .order_by(StaffUser.email)
-    )
+    users = staff_auth.list_staff(db.session(), g.staff.municipality_code)
     return render_template(
-        "staff/admin.html", users=list(users), new_form=form or NewStaffForm(formdata=None),
+        "staff/admin.html", users=users, new_form=form or NewStaffForm(formdata=None),
         form=form, action_form=FlaskForm(), new_password=new_password, for_email=for_email,
         now=utcnow(),
     ), status  # fmt: skip
@@ -114,43 +109,13 @@ def staff_create() -> ResponseReturnValue:
     return staff_page(new_password=password, for_email=email)
 
 
-def change(
-    staff_id: int, action: str, run: Callable[[StaffUser], str | None]
-) -> ResponseReturnValue:
-    user = own_staff(staff_id)
-    password = run(user)
-    db.session().flush()
-    audit(action, detail=user.email)
-    if password:
-        return staff_page(new_password=password, for_email=user.email)
-    return redirect(url_for("staff.staff_list"), 303)
-
-
-def deactivate(user: StaffUser) -> None:
-    user.is_active = False
-    staff_auth.revoke_all(db.session(), user.id, utcnow())
-
-
-def reactivate(user: StaffUser) -> None:
-    user.is_active = True
-
-
-def reset(user: StaffUser) -> str:
-    password = passwords.generate()
-    user.password_hash = passwords.hash_password(password)
-    unlock(user)
-    staff_auth.revoke_all(db.session(), user.id, utcnow())
-    return password
-
-
-def unlock(user: StaffUser) -> None:
-    user.failed_logins = 0
-    user.locked_until = None
-
-
-ACTIONS: dict[str, Callable[[StaffUser], str | None]] = {
-    "deaktiver": deactivate, "aktiver": reactivate, "nulstil": reset, "laas-op": unlock,
-}  # fmt: skip
+# The address's Danish verb: the account change it makes, and the audit action that records it.
+CHANGES: dict[str, tuple[str, staff_auth.AccountChange]] = {
+    "deaktiver": ("staff_deactivate", staff_auth.deactivate),
+    "aktiver": ("staff_reactivate", staff_auth.reactivate),
+    "nulstil": ("staff_reset_password", staff_auth.reset_password),
+    "laas-op": ("staff_unlock", staff_auth.unlock),
+}
 
 
 @bp.post("/admin/medarbejdere/<int:staff_id>/<any(deaktiver, aktiver, nulstil, 'laas-op'):action>")
@@ -161,7 +126,13 @@ ACTIONS: dict[str, Callable[[StaffUser], str | None]] = {
 def staff_change(staff_id: int, action: str) -> ResponseReturnValue:
     if staff_id == g.staff.id and action == "deaktiver":
         abort(400)  # an admin cannot lock themself out by accident
-    return change(staff_id, f"staff_{action}", ACTIONS[action])
+    audit_action, run = CHANGES[action]
+    user = own_staff(staff_id)
+    password = run(db.session(), user, utcnow())
+    audit(audit_action, detail=user.email)
+    if password:
+        return staff_page(new_password=password, for_email=user.email)
+    return redirect(url_for("staff.staff_list"), 303)
 
 
 class AccessRequestForm(FlaskForm):
@@ -189,33 +160,23 @@ def access_request() -> ResponseReturnValue:
         return render_template("staff/access_request.html", form=form if form.errors else None,
                                request_form=form, action_form=FlaskForm())  # fmt: skip
     digits = (form.cpr.data or "").replace("-", "")
-    index = cipher().index(digits)
-    found = (
-        db.session()
-        .scalars(
-            select(Application)
-            .where(
-                Application.municipality_code == g.staff.municipality_code,
-                Application.cpr_index == index,
-            )
-            .order_by(Application.id)
-        )
-        .all()
-    )
-    emails = casework.staff_emails(db.session(), g.staff.municipality_code)
-    rows = [
+    found = casework.access_request(db.session(), g.staff.municipality_code, cipher().index(digits))
+    audit("gdpr_export", detail=f"cpr:{digits[:6]}-xxxx")
+    body = json.dumps(access_request_document(found), ensure_ascii=False, indent=2).encode()
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="indsigt.json"'})  # fmt: skip
+
+
+def access_request_document(found: casework.AccessRequest) -> dict[str, Any]:
+    """The file the admin hands over: who did what, when, on which application, in words."""
+    code = g.staff.municipality_code
+    emails = casework.staff_emails(db.session(), code)
+    events = [
         {
             "at": event.at.isoformat(), "staff": emails.get(event.staff_id),
             "action": event.action, "description": str(AUDIT_ACTIONS.get(event.action, event.action)),
-            "application": application.reference,
-            "request_id": event.request_id,
+            "application": reference, "request_id": event.request_id,
         }
-        for application in found
-        for event in casework.audit_trail(db.session(), g.staff.municipality_code, application.id)
+        for reference, event in found.events
     ]  # fmt: skip
-    audit("gdpr_export", detail=f"cpr:{digits[:6]}-xxxx")
-    body = json.dumps({"municipality_code": g.staff.municipality_code,
-                       "applications": [a.reference for a in found], "events": rows},
-                      ensure_ascii=False, indent=2).encode()  # fmt: skip
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="indsigt.json"'})  # fmt: skip
+    return {"municipality_code": code, "applications": found.references, "events": events}

@@ -93,7 +93,7 @@ def second_step(staff: StaffUser) -> Response:
         return start_session(staff, utcnow())
     session[PENDING_KEY] = {"id": staff.id, "at": int(time.time())}
     if staff.totp_secret_enc is None:
-        staff.totp_pending_enc = cipher().encrypt(totp.new_secret())
+        staff_auth.start_enrolment(cipher(), staff)
         return redirect(url_for("staff.totp_enrol", next=request.args.get("next")), 303)
     return redirect(url_for("staff.login_code", next=request.args.get("next")), 303)
 
@@ -102,7 +102,7 @@ def pending_staff() -> StaffUser | None:
     pending = session.get(PENDING_KEY)
     if not isinstance(pending, dict) or time.time() - int(pending.get("at", 0)) > PENDING_SECONDS:
         return None
-    return db.session().get(StaffUser, int(pending.get("id", 0)))
+    return staff_auth.staff_by_id(db.session(), int(pending.get("id", 0)))
 
 
 class CodeForm(FlaskForm):
@@ -127,11 +127,9 @@ def login_code() -> ResponseReturnValue:
         return redirect(url_for("staff.login"), 303)
     form = CodeForm()
     if request.method == "POST" and form.validate():
-        if staff.is_active and totp.verify(cipher(), staff, form.code.data or "", utcnow()):
+        if staff_auth.check_code(cipher(), staff, form.code.data or "", utcnow()):
             return start_session(staff, utcnow())
-        staff.failed_logins += 1
-        if staff.failed_logins >= staff_auth.MAX_FAILURES:
-            staff.locked_until = utcnow() + staff_auth.LOCK_TIME
+        if staff_auth.is_locked(staff, utcnow()):
             session.pop(PENDING_KEY, None)
         current_app.logger.warning("Staff second factor refused")
         metrics.login_refused("code")
@@ -162,7 +160,6 @@ def start_session(staff: StaffUser, now: Any) -> Response:
     opened = staff_auth.open_session(db.session(), staff, now)
     # A fresh session at login: nothing from before (a draft, an old token) carries over.
     session.clear()
-    staff.failed_logins = 0
     session[SEEN_KEY] = int(time.time())
     target = safe_next(request.args.get("next"), url_for("staff.queue"))
     response = make_response(redirect(target, 303))

@@ -183,11 +183,6 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
     voice = Voice(other=person.get("who", {}).get("who") == "other",
                   first_name=person.get("first_name"))  # fmt: skip
     cpr = str(person.get("identity", {}).get("cpr", ""))
-    holder = (
-        db.session().get(StaffUser, application.assigned_to_id)
-        if application.assigned_to_id
-        else None
-    )
     staff_names = casework.staff_emails(db.session(), application.municipality_code)
     return {
         "application": application,
@@ -205,7 +200,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         ),
         "days_waiting": (utcnow() - application.received_at).days,
         "staff_names": staff_names,
-        "holder": holder,
+        "holder": casework.holder(db.session(), application),
         "is_open": application.status in statuses.OPEN,
         "decided": application.status in statuses.DECIDED,
         "notes": [

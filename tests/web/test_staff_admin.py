@@ -141,3 +141,47 @@ def test_an_admin_exports_the_audit_log_about_one_citizen(app: Flask) -> None:
 def test_a_caseworker_cannot_export_a_citizens_audit_log(app: Flask) -> None:
     worker = staff_client(app, "575", "ida@vejen.dk")
     assert worker.get("/sagsbehandler/admin/indsigt").status_code == 403
+
+
+def test_the_access_request_export_costs_the_same_queries_for_one_application_or_three(
+    app: Flask,
+) -> None:
+    """The export once looked up each application's trail in a loop (N+1)."""
+    import json
+
+    from sqlalchemy import event
+
+    from tests.web.test_staff import submitted
+
+    worker = staff_client(app, "575", "ida@vejen.dk")
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    path = "/sagsbehandler/admin/indsigt"
+
+    def export() -> tuple[dict, int]:  # type: ignore[type-arg]
+        selects: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+            if statement.lstrip().upper().startswith("SELECT"):
+                selects.append(statement)
+
+        token = csrf_from(admin, path)
+        engine = database(app).engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            response = admin.post(path, data={"cpr": "010190-1234", "csrf_token": token})
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return json.loads(response.get_data(as_text=True)), len(selects)
+
+    first = submitted(app, "575", "010190-1234")
+    worker.get(f"/sagsbehandler/sag/{first.id}")
+    _, one = export()
+    later = [submitted(app, "575", "010190-1234") for _ in range(2)]
+    for application in reversed(later):
+        worker.get(f"/sagsbehandler/sag/{application.id}")
+    document, three = export()
+    assert three == one
+    assert document["applications"] == [first.reference, *(a.reference for a in later)]
+    # By application, then in time; each action in words.
+    assert [e["application"] for e in document["events"]] == document["applications"]
+    assert {e["description"] for e in document["events"]} == {"Så sagen"}
