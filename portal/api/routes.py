@@ -22,7 +22,7 @@ from portal.db.models import OutboxMessage, utcnow
 from portal.extensions import csrf
 from portal.handoff import document
 from portal.web import db, logs
-from portal.web.access import access
+from portal.web.access import access, guard
 from portal.web.errors import report_unhandled
 from portal.web.outbox import application_document, handoff, stored_body
 from portal.web.services import cipher
@@ -70,6 +70,13 @@ def _authenticate() -> ResponseReturnValue | None:
         request_id=g.get("request_id", "-"), detail="failed",
     )  # fmt: skip
     return None
+
+
+@guard("api")
+def token_checked() -> ResponseReturnValue | None:
+    """Before every API view (access("api")): _authenticate has found the token's municipality.
+    It answers a missing or wrong token itself, before any view; this only makes sure of it."""
+    return None if "api_call" in g else _json({"error": "A valid bearer token is required."}, 401)
 
 
 def municipality() -> str:

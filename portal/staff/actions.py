@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from portal import applications, casework
 from portal.db.models import utcnow
-from portal.staff.auth import audit, bp, staff_required
+from portal.staff.auth import audit, bp
 from portal.staff.case_forms import DecisionForm, NoteForm, ReopenForm, RequestInformationForm
 from portal.staff.cases import case_context, own_application, staff
 from portal.staff.notify import queue_status_mails
@@ -49,7 +49,6 @@ def act(application_id: int, form: FlaskForm, action: str, run: Any) -> Response
 
 @bp.post("/sag/<int:application_id>/oplysninger")
 @access("staff")
-@staff_required
 @db.transactional
 def request_information(application_id: int) -> ResponseReturnValue:
     form = RequestInformationForm()
@@ -59,7 +58,6 @@ def request_information(application_id: int) -> ResponseReturnValue:
 
 @bp.post("/sag/<int:application_id>/afgoerelse")
 @access("staff")
-@staff_required
 @db.transactional
 def decide(application_id: int) -> ResponseReturnValue:
     form = DecisionForm()
@@ -70,7 +68,6 @@ def decide(application_id: int) -> ResponseReturnValue:
 
 @bp.post("/sag/<int:application_id>/genaabn")
 @access("staff")
-@staff_required
 @db.transactional
 def reopen(application_id: int) -> ResponseReturnValue:
     form = ReopenForm()
@@ -80,7 +77,6 @@ def reopen(application_id: int) -> ResponseReturnValue:
 
 @bp.post("/sag/<int:application_id>/note")
 @access("staff")
-@staff_required
 @db.transactional
 def add_note(application_id: int) -> ResponseReturnValue:
     """Any caseworker of the municipality may note something; the citizen never sees it."""
@@ -97,7 +93,6 @@ def add_note(application_id: int) -> ResponseReturnValue:
 
 @bp.post("/tag-naeste")
 @access("staff")
-@staff_required
 @db.transactional
 def claim_next() -> ResponseReturnValue:
     found = casework.claim_next(db.session(), staff().municipality_code, staff().id, utcnow())

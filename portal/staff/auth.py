@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     g,
     make_response,
@@ -27,14 +26,13 @@ from wtforms.validators import InputRequired, Length
 
 from portal import staff_auth, totp
 from portal.casework import AuditRecord, write_audit
-from portal.db.models import StaffUser, utcnow
+from portal.db.models import StaffRole, StaffUser, utcnow
 from portal.web import db, metrics
-from portal.web.access import access
+from portal.web.access import access, guard
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.i18n import safe_next
 from portal.web.services import cipher
 
-F = TypeVar("F", bound=Callable[..., Any])
 bp = Blueprint("staff", __name__, url_prefix="/sagsbehandler")
 COOKIE = "portal_staff"
 SEEN_KEY = "staff_seen"
@@ -171,8 +169,10 @@ def start_session(staff: StaffUser, now: Any) -> Response:
     return response
 
 
+# Public: whoever holds a session cookie may end it, also once it is idle too long for any
+# staff page, so its row is revoked rather than left to run out.
 @bp.post("/logout")
-@access("staff")
+@access("public")
 @db.transactional
 def logout() -> Response:
     staff_auth.revoke(db.session(), request.cookies.get(COOKIE), utcnow())
@@ -194,23 +194,30 @@ def current_staff() -> StaffUser | None:
     return staff_auth.current_staff(db.session(), request.cookies.get(COOKIE), utcnow())
 
 
-def staff_required(view: F) -> F:
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        staff = current_staff()
-        if staff is None:
-            return redirect(url_for("staff.login", next=request.path), 303)
-        session[SEEN_KEY] = int(time.time())
-        g.staff = staff
-        g.audit = []
-        return view(*args, **kwargs)
+@guard("staff")
+def staff_only() -> ResponseReturnValue | None:
+    """Before every staff view (access("staff")): a live session, else the login page, which
+    brings the caseworker back here. Each page seen renews the idle clock."""
+    staff = current_staff()
+    if staff is None:
+        return redirect(url_for("staff.login", next=request.path), 303)
+    session[SEEN_KEY] = int(time.time())
+    g.staff = staff
+    g.audit = []
+    return None
 
-    return cast(F, wrapper)
+
+@guard("admin")
+def admin_only() -> ResponseReturnValue | None:
+    """Before every admin view (access("admin")): a staff session, and an admin's."""
+    refusal = staff_only()
+    if refusal is None and g.staff.role is not StaffRole.ADMIN:
+        abort(403)
+    return refusal
 
 
 @bp.post("/logout-alle-steder")
 @access("staff")
-@staff_required
 @db.transactional
 def logout_everywhere() -> Response:
     """Ends every session of this caseworker, on every device (e.g. a lost laptop)."""
@@ -220,9 +227,8 @@ def logout_everywhere() -> Response:
 
 @bp.post("/forlaeng")
 @access("staff")
-@staff_required
 def extend() -> Response:
-    """The idle-timeout warning's button: staff_required has just renewed the idle clock."""
+    """The idle-timeout warning's button: access("staff") has just renewed the idle clock."""
     return redirect(safe_next(request.form.get("next"), url_for("staff.queue")), 303)
 
 

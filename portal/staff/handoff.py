@@ -24,8 +24,7 @@ from portal import dashboard
 from portal.db.models import Application, OutboxKind, StaffRole, utcnow
 from portal.handoff import admin_queries
 from portal.outbox import queue
-from portal.staff.admin import admin_required
-from portal.staff.auth import audit, bp, staff_required
+from portal.staff.auth import audit, bp
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l
@@ -68,8 +67,6 @@ def age_words(age: timedelta | None) -> str | None:
 
 @bp.get("/admin/overfoersler")
 @access("admin")
-@staff_required
-@admin_required
 def handoff_list() -> ResponseReturnValue:
     code = g.staff.municipality_code
     now = utcnow()
@@ -90,8 +87,6 @@ def handoff_list() -> ResponseReturnValue:
 
 @bp.post("/admin/overfoersler/send-igen")
 @access("admin")
-@staff_required
-@admin_required
 @db.transactional
 def handoff_send_again() -> ResponseReturnValue:
     form = SendAgainForm()
@@ -108,8 +103,6 @@ def handoff_send_again() -> ResponseReturnValue:
 
 @bp.post("/admin/overfoersler/slaa-til")
 @access("admin")
-@staff_required
-@admin_required
 @db.transactional
 def handoff_enable() -> ResponseReturnValue:
     queue.enable_target(db.session(), g.staff.municipality_code, utcnow())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from portal.staff.auth import audit, bp, staff_required
+from portal.staff.auth import audit, bp
 from portal.staff.cases import own_application
 from portal.web.access import access
 from portal.web.decision_letter import current_decision, letter_response
@@ -13,7 +13,6 @@ from portal.web.decision_letter import current_decision, letter_response
 
 @bp.get("/sag/<int:application_id>/afgoerelse.pdf")
 @access("staff")
-@staff_required
 def decision_letter(application_id: int) -> Response:
     application = own_application(application_id)
     decision = current_decision(application)

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired
 from portal import journey
 from portal.db import drafts
 from portal.db.models import Channel
-from portal.staff.auth import audit, bp, staff_required
+from portal.staff.auth import audit, bp
 from portal.staff.cases import staff
 from portal.web import db
 from portal.web.access import access
@@ -37,7 +37,6 @@ class RegisterForm(FlaskForm):
 
 @bp.route("/ny-ansoegning", methods=["GET", "POST"])
 @access("staff")
-@staff_required
 @db.transactional_on_post
 def register() -> ResponseReturnValue:
     form = RegisterForm()

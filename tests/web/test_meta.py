@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event
 
-from portal.citizen.steps import SLUGS
 from portal.db.models import StaffRole
 from portal.web.db import database
 from tests.web.helpers import parse, set_language
-from tests.web.journey import answer_until, status_links, submit
-from tests.web.staff import make_staff, staff_client
+from tests.web.journey import answer_until
+from tests.web.staff import staff_client
+from tests.web.url_map import rules
 
 AUDIENCES = {"public", "citizen", "staff", "admin", "api"}
-
-
-@pytest.fixture
-def samples(app: Flask) -> dict[str, list[str]]:
-    """Real values for every URL argument: a submitted application's status token, and a
-    second client's draft with every question answered, so every page can render."""
-    first = app.test_client()
-    answer_until(first, other=True)
-    submit(first)
-    token = status_links(first.get("/kvittering").get_data(as_text=True))[0].rsplit("/", 1)[1]
-    with database(app).transaction() as session:
-        ids = [str(i) for i in session.scalars(text("SELECT id FROM application"))]
-        events = [str(i) for i in session.scalars(text("SELECT id FROM outbox_message"))]
-    other = make_staff(app, "575", "colleague@vejen.dk")
-    return {
-        "slug": list(SLUGS.values()), "token": [token], "application_id": ids,
-        "staff_id": [str(other)], "action": ["laas-op"], "event_id": events[:1],
-    }  # fmt: skip
 
 
 @pytest.fixture
@@ -53,21 +34,6 @@ def full_client(app: Flask) -> FlaskClient:
     client = app.test_client()
     answer_until(client, other=True)
     return client
-
-
-def rules(
-    app: Flask, method: str, samples: dict[str, list[str]], lang: str = "da"
-) -> Iterator[tuple[str, str]]:
-    values = {**samples, "code": [lang]}
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or method not in (rule.methods or ()):
-            continue
-        names = sorted(rule.arguments)
-        combos: list[dict[str, str]] = [{}]
-        for name in names:
-            combos = [{**c, name: v} for c in combos for v in values[name]]
-        for args in combos:
-            yield rule.endpoint, rule.build(args)[1]  # type: ignore[union-attr]
 
 
 def test_every_view_declares_who_may_use_it(app: Flask) -> None:
