@@ -1,6 +1,15 @@
 """The caseworkers' blueprint: login, the municipality's queue and the case view."""
 
-from portal.staff import actions, admin, cases, exports, handoff, letters, register  # noqa: F401  (add routes)
+from portal.staff import (  # noqa: F401  (they add routes, and Jinja globals, to bp)
+    actions,
+    admin,
+    audit_names,
+    cases,
+    exports,
+    handoff,
+    letters,
+    register,
+)
 from portal.staff.auth import bp
 
 __all__ = ["bp"]

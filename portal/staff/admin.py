@@ -17,8 +17,8 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from portal import casework, passwords, staff_auth
 from portal.db.models import StaffRole, StaffUser, utcnow
+from portal.staff.audit_names import AUDIT_ACTIONS
 from portal.staff.auth import audit, bp
-from portal.staff.cases import AUDIT_ACTIONS
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l

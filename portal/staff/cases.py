@@ -313,23 +313,6 @@ def dashboard() -> str:
     )  # fmt: skip
 
 
-# What each audit action means, in words a colleague or the citizen (art. 15) can read.
-AUDIT_ACTIONS = {
-    "view": _l("Så sagen"),
-    "reveal_cpr": _l("Så hele CPR-nummeret"),
-    "claim": _l("Tog sagen"),
-    "claim_refused": _l("Forsøgte at tage sagen"),
-    "release": _l("Slap sagen"),
-    "request_information": _l("Bad om flere oplysninger"),
-    "decide": _l("Traf afgørelse"),
-    "decision_letter": _l("Hentede afgørelsesbrevet"),
-    "reopen": _l("Genåbnede sagen"),
-    "note": _l("Skrev en intern note"),
-    "export_json": _l("Hentede sagen som JSON"),
-    "export_pdf": _l("Hentede sagen som PDF"),
-}
-
-
 def municipality_name(code: str) -> str:
     """The staff header's name of the caseworker's municipality, in the page's language."""
     standard = standards().get(code)
@@ -339,6 +322,5 @@ def municipality_name(code: str) -> str:
 
 
 @bp.record_once
-def _audit_names(state) -> None:  # type: ignore[no-untyped-def]
-    state.app.jinja_env.globals["audit_actions"] = AUDIT_ACTIONS
+def _header_globals(state) -> None:  # type: ignore[no-untyped-def]
     state.app.jinja_env.globals["municipality_name"] = municipality_name

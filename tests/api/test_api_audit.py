@@ -129,3 +129,19 @@ def test_nothing_is_handed_out_when_the_audit_row_cannot_be_written(
         assert response.status_code == 500
         assert response.is_json and b"%PDF" not in response.get_data()
         assert "document" not in response.get_json()
+
+
+def test_the_systems_calls_show_by_name_in_who_has_seen_the_case(
+    api_app: Flask, api: FlaskClient
+) -> None:
+    from tests.web.staff import staff_client
+
+    application_id = apply(api_app)
+    [event_id] = event_ids(api_app, VEJEN)
+    assert call(api, "GET", f"/api/v1/events/{event_id}").status_code == 200
+    assert call(api, "POST", f"/api/v1/events/{event_id}/ack").status_code == 200
+    caseworker = staff_client(api_app, VEJEN, "ida@vejen.dk")
+    html = caseworker.get(f"/sagsbehandler/sag/{application_id}").get_data(as_text=True)
+    assert "Kommunens system hentede en hændelse i sagen" in html
+    assert "Kommunens system bekræftede, at det har fået en hændelse" in html
+    assert "api_" not in html
