@@ -25,7 +25,7 @@ from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.forms import choice_label
 from portal.web.questions.guidance_view import guidance_page
 from portal.web.questions.voice import Voice
-from portal.web.services import cipher, standards
+from portal.web.services import cipher, processing_weeks, standards
 
 CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
 REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{6}$")
@@ -54,12 +54,6 @@ APPLIED_BY_WORDS = {
     "helper": _l("En hjælper"),
 }
 ROW_ID_MAX = 2**31 - 1  # an id beyond a 32-bit INTEGER overflows PostgreSQL
-
-
-def processing_weeks(municipality: str) -> int | None:
-    """Only Vejen's standard states a processing time; the others show no deadline at all."""
-    standard = standards().get(municipality)
-    return standard.next_steps.processing_weeks if standard else None
 
 
 def rows_for(found: list[Application]) -> list[casework.QueueRow]:
@@ -302,9 +296,7 @@ def release(application_id: int) -> ResponseReturnValue:
 @access("staff")
 def dashboard() -> str:
     code = staff().municipality_code
-    standard = standards().get(code)
-    weeks = standard.next_steps.processing_weeks if standard else None
-    data = overview(db.session(), code, utcnow(), weeks)
+    data = overview(db.session(), code, utcnow(), processing_weeks(code))
     audit("dashboard")
     biggest = max([n for _, n in data.weeks] + [n for _, n in data.open_by_status] + [1])
     return render_template(

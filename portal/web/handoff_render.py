@@ -20,7 +20,7 @@ from portal.web.i18n import speaking
 from portal.web.questions.forms import choice_label
 from portal.web.questions.guidance_view import guidance_page
 from portal.web.questions.voice import Voice
-from portal.web.services import cipher, standards
+from portal.web.services import cipher, processing_weeks, standards
 from portal.web.text import day
 
 # The case file is read by the municipality's caseworkers, in Danish, whatever language the
@@ -36,7 +36,6 @@ def case_facts(application: Application) -> document.Case:
     snapshot = data_cipher.decrypt(application.guidance_enc)
     standard = standards().get(application.municipality_code)
     name = standard.name.da if standard else snapshot["municipality"]["name"]["da"]
-    weeks = standard.next_steps.processing_weeks if standard else None
     return document.Case(
         application_id=application.id,
         reference=application.reference,
@@ -45,7 +44,7 @@ def case_facts(application: Application) -> document.Case:
         channel=application.channel.value,
         received_at=application.received_at,
         standard_version=application.standard_version,
-        processing_weeks=weeks,
+        processing_weeks=processing_weeks(application.municipality_code),
         person=data_cipher.decrypt(application.person_enc),
         rows=data_cipher.decrypt(application.answers_enc),
         guidance=snapshot,

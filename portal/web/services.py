@@ -17,3 +17,10 @@ def cipher() -> DataCipher:
 def standards() -> dict[str, Any]:
     """The municipalities' standards, loaded and validated once at start-up."""
     return current_app.extensions["portal.standards"]  # type: ignore[no-any-return]
+
+
+def processing_weeks(municipality: str) -> int | None:
+    """The processing time the municipality's standard states, in weeks; None where it states
+    none (only Vejen's does), so no page shows a deadline nobody set."""
+    standard = standards().get(municipality)
+    return standard.next_steps.processing_weeks if standard else None
