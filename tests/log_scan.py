@@ -49,8 +49,12 @@ def forbidden_patterns() -> list[tuple[str, re.Pattern[str]]]:
         ("cookie", re.compile(r"portal_session|portal_staff|[Cc]ookie")),
         # itsdangerous: base64 JSON (eyJ…) or compressed (.eJ…), then dot-separated parts.
         ("signed value (session, link)", re.compile(r"(eyJ|\.eJ)[\w-]*\.[\w-]{4,}")),
+        # As a word of its own: a random request id may hold "KaREN" by chance (it did).
         *(
-            (f"persona detail {value!r}", re.compile(re.escape(value), re.IGNORECASE))
+            (
+                f"persona detail {value!r}",
+                re.compile(rf"(?<![A-Za-z0-9]){re.escape(value)}(?![A-Za-z0-9])", re.IGNORECASE),
+            )
             for value in persona_values()
         ),
     ]

@@ -1,7 +1,5 @@
 """Questions about who applies, for whom, where and how old."""
 
-# ruff: noqa: RUF012  (texts and choices are class attributes, typed ClassVar on StepForm)
-
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence

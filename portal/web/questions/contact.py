@@ -1,7 +1,5 @@
 """Questions about identity and contact, and the consent to fetch information."""
 
-# ruff: noqa: RUF012  (texts and choices are class attributes, typed ClassVar on StepForm)
-
 from __future__ import annotations
 
 import re

@@ -1,7 +1,5 @@
 """Questions about needs and daily life, in the guidance engine's terms."""
 
-# ruff: noqa: RUF012  (texts and choices are class attributes, typed ClassVar on StepForm)
-
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
