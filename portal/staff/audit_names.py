@@ -23,6 +23,7 @@ AUDIT_ACTIONS: dict[str, LazyString] = {
     "request_information": _l("Bad om flere oplysninger"),
     "decide": _l("Traf afgørelse"),
     "decision_letter": _l("Hentede afgørelsesbrevet"),
+    "decision_letter_preview": _l("Læste afgørelsesbrevet"),
     "reopen": _l("Genåbnede sagen"),
     "note": _l("Skrev en intern note"),
     "export_json": _l("Hentede sagen som JSON"),

@@ -70,6 +70,12 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     assert axe_violations(viewer, axe_source) == []
     screenshot(viewer, f"status-{viewport}-granted")
     viewer.close()
+    # The caseworker reads the same letter as a page.
+    staff.get_by_role("link", name="Læs afgørelsesbrevet").click()
+    assert "Du får et tilbud." in staff.content()
+    assert axe_violations(staff, axe_source) == []
+    screenshot(staff, f"staff-{viewport}-letter-preview")
+    staff.go_back()
 
     # Two minutes before the idle logout the warning appears, is focused and passes axe.
     staff.clock.fast_forward("13:01")

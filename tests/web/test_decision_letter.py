@@ -324,3 +324,25 @@ def test_an_old_grant_still_shows_its_offer(app: Flask) -> None:
     assert "klage" not in html
     text = letter(case.staff, f"{case.path}/afgoerelse.pdf")
     assert "Du får et tilbud." in text and "Nørrevang" in text and "Sådan klager du" not in text
+
+
+def test_the_caseworker_reads_the_same_letter_as_a_page_audited_and_own_municipality_only(
+    app: Flask,
+) -> None:
+    case = Case(app)
+    preview = f"{case.path}/afgoerelse"
+    assert case.staff.get(preview).status_code == 404  # no decision, no letter
+    case.decide("partly_granted")
+    html = case.staff.get(preview).get_data(as_text=True)
+    page = " ".join(readable_sentences(html))
+    pdf = letter(case.staff, f"{case.path}/afgoerelse.pdf")
+    for expected in ("Du får en del af det, du har søgt om.", REASONS, "Sådan klager du",
+                     "Du skal klage inden 4 uger.", "Karen Hansen"):  # fmt: skip
+        assert expected in page and expected in pdf, expected
+    assert f'href="{case.path}/afgoerelse.pdf"' in html
+    assert f'href="{preview}"' in case.staff.get(case.path).get_data(as_text=True)
+    with database(app).transaction() as session:
+        actions = list(session.scalars(select(AuditEvent.action)))
+    assert "decision_letter_preview" in actions
+    other = staff_client(app, "265", "anden@roskilde.dk")
+    assert other.get(preview).status_code == 404

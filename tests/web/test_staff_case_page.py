@@ -143,6 +143,8 @@ def test_a_decided_case_links_its_letter_and_the_download_has_a_name_in_words(ap
     })  # fmt: skip
     assert decided.status_code == 303, decided.get_data(as_text=True)[:300]
     html = page(client, application)
-    assert f'href="{path}/afgoerelse.pdf"' in html and '/afgoerelse"' not in html
+    # Read as a page, or fetched as the PDF; no decision form once decided.
+    assert f'href="{path}/afgoerelse.pdf"' in html and f'href="{path}/afgoerelse"' in html
+    assert f'action="{path}/afgoerelse"' not in html
     assert client.get(f"{path}/afgoerelse.pdf").mimetype == "application/pdf"
     assert "<td>Hentede afgørelsesbrevet</td>" in page(client, application)
