@@ -45,10 +45,13 @@ def apply_in_browser(page: Page, live_server: str) -> str:
     path = page.url.split(live_server, 1)[1]
     while path in ANSWERS:
         fill_step(page, ANSWERS[path])
-        page.locator('button[type="submit"]').first.click()
+        # Under load a click returns before the next page has come: wait for it each time.
+        with page.expect_navigation():
+            page.locator('button[type="submit"]').first.click()
         path = page.url.split(live_server, 1)[1]
     page.locator("#confirm").check()
     page.locator('form button[type="submit"]').click()
+    page.wait_for_url("**/kvittering")
     return re.search(r"AS-\d{4}-\d{6}", page.content()).group(0)  # type: ignore[union-attr]
 
 
