@@ -94,3 +94,11 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def follow(page: Any, target: Any) -> None:
+    """Click something that loads a new page, and wait until it has loaded. Under load
+    (CI at a load average of 7) a bare click returns before the next page has come, and
+    the test then reads the old page or half of the new one."""
+    with page.expect_navigation(wait_until="load"):
+        target.click()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import VIEWPORTS, axe_violations, screenshot
+from tests.browser.conftest import VIEWPORTS, axe_violations, follow, screenshot
 from tests.web.journey import ANSWERS, FOR_OTHER
 
 # Half of the 16 combinations, chosen so every pair of settings meets twice (an orthogonal
@@ -46,12 +46,10 @@ def apply_in_browser(page: Page, live_server: str) -> str:
     while path in ANSWERS:
         fill_step(page, ANSWERS[path])
         # Under load a click returns before the next page has come: wait for it each time.
-        with page.expect_navigation():
-            page.locator('button[type="submit"]').first.click()
+        follow(page, page.locator('button[type="submit"]').first)
         path = page.url.split(live_server, 1)[1]
     page.locator("#confirm").check()
-    page.locator('form button[type="submit"]').click()
-    page.wait_for_url("**/kvittering")
+    follow(page, page.locator('form button[type="submit"]'))
     return re.search(r"AS-\d{4}-\d{6}", page.content()).group(0)  # type: ignore[union-attr]
 
 
@@ -79,10 +77,10 @@ def test_the_whole_journey(
     page = context.new_page()
     page.goto(f"{live_server}/sprog/{lang}?next=/")
     check_page(page, axe_source, js=js, name=f"journey-{tag}-00-start")
-    page.locator("a.button-primary").click()
+    follow(page, page.locator("a.button-primary"))
     answers = {**ANSWERS, **(FOR_OTHER if who == "other" else {})}
     # One error state per run: continue without answering the first question.
-    continue_button(page, lang).click()
+    follow(page, continue_button(page, lang))
     expect(page.locator('[data-module="error-summary"]')).to_be_visible()
     assert page.title().startswith("Fejl:" if lang == "da" else "Error:")
     check_page(page, axe_source, js=js, name=f"journey-{tag}-00-error")
@@ -93,7 +91,7 @@ def test_the_whole_journey(
             page, axe_source, js=js, name=f"journey-{tag}-{number:02d}-{path.rsplit('/', 1)[1]}"
         )
         fill_step(page, answers[path])
-        continue_button(page, lang).click()
+        follow(page, continue_button(page, lang))
         path = page.url.split(live_server, 1)[1]
         number += 1
     assert path == "/ansoeg/tjek"
@@ -101,7 +99,7 @@ def test_the_whole_journey(
     if who == "other":
         assert "Ole Hansen" in page.content()
     page.locator("#confirm").check()
-    page.locator('form button[type="submit"]').click()
+    follow(page, page.locator('form button[type="submit"]'))
     assert page.url.endswith("/kvittering")
     reference = re.search(r"AS-\d{4}-\d{6}", page.content())
     assert reference
@@ -203,7 +201,7 @@ def test_error_states_are_accessible_and_the_summary_leads_to_the_field(
     while path in ANSWERS:
         if path in BAD_INPUT:
             fill_step(page, BAD_INPUT[path])
-            page.locator('button[value="continue"]').click()
+            follow(page, page.locator('button[value="continue"]'))
             summary = page.locator('[data-module="error-summary"]')
             expect(summary).to_be_focused()  # DKFDS.init() moves focus to the summary
             name = f"errors-{viewport}-{path.rsplit('/', 1)[1]}"
@@ -213,8 +211,8 @@ def test_error_states_are_accessible_and_the_summary_leads_to_the_field(
             assert focused and summary.locator("a").first.get_attribute("href") == f"#{focused}"
             page.goto(f"{live_server}{path}")
         fill_step(page, ANSWERS[path])
-        page.locator('button[type="submit"]').first.click()
+        follow(page, page.locator('button[type="submit"]').first)
         path = page.url.split(live_server, 1)[1]
-    page.locator('form button[type="submit"]').click()  # send without ticking the box
+    follow(page, page.locator('form button[type="submit"]'))  # send without ticking the box
     check_page(page, axe_source, f"errors-{viewport}-tjek")
     context.close()

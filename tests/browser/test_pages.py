@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import VIEWPORTS, axe_violations, screenshot
+from tests.browser.conftest import VIEWPORTS, axe_violations, follow, screenshot
 
 PAGES = {"start": "/", "tilgaengelighed": "/tilgaengelighed", "privatliv": "/privatliv"}
 
@@ -49,8 +49,8 @@ def test_the_pages_work_without_javascript(browser: Any, live_server: str) -> No
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server + "/")
-    page.get_by_role("link", name="English").click()
+    follow(page, page.get_by_role("link", name="English"))
     expect(page.locator("h1")).to_have_text("Apply for an activity and company offer")
-    page.get_by_role("link", name="Accessibility statement").click()
+    follow(page, page.get_by_role("link", name="Accessibility statement"))
     expect(page.locator("h1")).to_have_text("Accessibility statement")
     context.close()

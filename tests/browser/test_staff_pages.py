@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.db.models import StaffRole
-from tests.browser.conftest import VIEWPORTS, axe_violations, screenshot
+from tests.browser.conftest import VIEWPORTS, axe_violations, follow, screenshot
 from tests.browser.test_journey import apply_in_browser
 from tests.web.staff import PASSWORD, make_staff
 
@@ -37,21 +37,21 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     screenshot(staff, f"staff-{viewport}-login")
     staff.fill("#email", email)
     staff.fill("#password", PASSWORD)
-    staff.locator('form button[type="submit"]').click()
+    follow(staff, staff.locator('form button[type="submit"]'))
     assert staff.url.endswith("/sagsbehandler/")
     assert axe_violations(staff, axe_source) == []
     screenshot(staff, f"staff-{viewport}-queue")
-    staff.get_by_role("link", name=reference).click()
+    follow(staff, staff.get_by_role("link", name=reference))
     assert "010190-xxxx" in staff.content()
     assert axe_violations(staff, axe_source) == []
     screenshot(staff, f"staff-{viewport}-case")
-    staff.get_by_role("button", name="Tag sagen").click()
+    follow(staff, staff.get_by_role("button", name="Tag sagen"))
     assert email in staff.content()
     screenshot(staff, f"staff-{viewport}-case-taken")
 
     staff.get_by_text("Bed borgeren om flere oplysninger").click()
     staff.fill("#message", "Send os en udtalelse fra din læge.")
-    staff.get_by_role("button", name="Send besked").click()
+    follow(staff, staff.get_by_role("button", name="Send besked"))
     viewer = browser.new_page()
     viewer.goto(status_link)
     assert "Send os en udtalelse fra din læge." in viewer.content()
@@ -61,7 +61,7 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     staff.locator('input[name="outcome"][value="granted"]').check()
     staff.select_option("#offer", "Kærhøj")
     staff.locator('input[name="days"][value="3"]').check()
-    staff.get_by_role("button", name="Gem afgørelsen").click()
+    follow(staff, staff.get_by_role("button", name="Gem afgørelsen"))
     viewer.reload()
     assert "Bevilget" in viewer.content() and "Kærhøj" in viewer.content()
     href = viewer.get_by_role("link", name="Hent brevet (PDF)").get_attribute("href")
@@ -71,7 +71,7 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     screenshot(viewer, f"status-{viewport}-granted")
     viewer.close()
     # The caseworker reads the same letter as a page.
-    staff.get_by_role("link", name="Læs afgørelsesbrevet").click()
+    follow(staff, staff.get_by_role("link", name="Læs afgørelsesbrevet"))
     assert "Du får et tilbud." in staff.content()
     assert axe_violations(staff, axe_source) == []
     screenshot(staff, f"staff-{viewport}-letter-preview")
@@ -86,10 +86,10 @@ def test_a_caseworker_takes_a_case_submitted_in_the_browser(
     screenshot(staff, f"staff-{viewport}-timeout-warning")
     staff.get_by_role("button", name="Bliv logget ind").click()
     expect(staff.locator(".js-timeout-warning")).to_be_hidden()
-    staff.get_by_role("link", name="Medarbejdere").click()
+    follow(staff, staff.get_by_role("link", name="Medarbejdere"))
     assert axe_violations(staff, axe_source) == []
     screenshot(staff, f"staff-{viewport}-admin")
-    staff.get_by_role("link", name="Overblik").click()
+    follow(staff, staff.get_by_role("link", name="Overblik"))
     assert axe_violations(staff, axe_source) == []
     screenshot(staff, f"staff-{viewport}-dashboard")
     context.close()
@@ -99,7 +99,7 @@ def log_in(page: Any, live_server: str, email: str) -> None:
     page.goto(f"{live_server}/sagsbehandler/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
-    page.locator('form button[type="submit"]').click()
+    follow(page, page.locator('form button[type="submit"]'))
 
 
 def test_the_other_staff_pages_pass_axe(
@@ -122,7 +122,7 @@ def test_the_other_staff_pages_pass_axe(
         screenshot(page, "staff-totp-enrol")
         secret = page.locator("code").inner_text()
         page.fill("#code", pyotp.TOTP(secret).now())
-        page.locator('form button[type="submit"]').click()
+        follow(page, page.locator('form button[type="submit"]'))
         assert page.url.endswith("/sagsbehandler/")
         second = browser.new_context().new_page()
         log_in(second, live_server, email)
@@ -132,7 +132,7 @@ def test_the_other_staff_pages_pass_axe(
     finally:
         live_app.config["STAFF_TOTP_REQUIRED"] = False
     page.fill("#query", "010190-1234")
-    page.get_by_role("button", name="Søg").click()
+    follow(page, page.get_by_role("button", name="Søg"))
     assert axe_violations(page, axe_source) == []
     screenshot(page, "staff-search")
     page.goto(f"{live_server}/sagsbehandler/ny-ansoegning")
@@ -235,7 +235,7 @@ def test_the_queue_starts_on_the_first_screen_and_is_cards_on_a_phone(
     assert axe_violations(page, axe_source) == []
     screenshot(page, f"staff-queue-{screen}")
     page.locator("#cpr").check()
-    page.get_by_role("button", name="Vis", exact=True).click()
+    follow(page, page.get_by_role("button", name="Vis", exact=True))
     assert "010190-xxxx" in page.content() and fits(page)
     assert axe_violations(page, axe_source) == []
     screenshot(page, f"staff-queue-cpr-{screen}")
@@ -273,13 +273,13 @@ def test_the_case_page_dashboard_and_search_pass_axe_and_fit(
     page.goto(f"{live_server}/sagsbehandler/sag/{application_id}")
     assert fits(page) and axe_violations(page, axe_source) == []
     screenshot(page, f"staff-case-{screen}")
-    page.get_by_role("button", name="Tag sagen").click()
+    follow(page, page.get_by_role("button", name="Tag sagen"))
     expect(page.locator("form.decision-form")).to_be_visible()
     page.get_by_text("Vejledningen, som borgeren så den").click()
     expect(page.locator(".case-guidance").get_by_text("Kort fortalt")).to_be_visible()
     assert fits(page) and axe_violations(page, axe_source) == []
     screenshot(page, f"staff-case-held-{screen}")
-    page.get_by_role("button", name="Gem afgørelsen").click()  # empty: the errors, named
+    follow(page, page.get_by_role("button", name="Gem afgørelsen"))  # empty: the errors, named
     assert fits(page) and axe_violations(page, axe_source) == []
     screenshot(page, f"staff-case-errors-{screen}")
     page.goto(f"{live_server}/sagsbehandler/overblik")
@@ -289,7 +289,7 @@ def test_the_case_page_dashboard_and_search_pass_axe_and_fit(
     screenshot(page, f"staff-dashboard-{screen}")
     page.goto(f"{live_server}/sagsbehandler/")
     page.fill("#query", "010190-1234")
-    page.get_by_role("button", name="Søg").click()
+    follow(page, page.get_by_role("button", name="Søg"))
     assert fits(page) and axe_violations(page, axe_source) == []
     screenshot(page, f"staff-search-{screen}")
     page.goto(f"{live_server}/sagsbehandler/admin/medarbejdere")

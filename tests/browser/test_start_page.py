@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import axe_violations, follow, screenshot
 
 FIRST_SCREENS = {"phone": {"width": 375, "height": 667}, "laptop": {"width": 1280, "height": 800}}
 BUTTON = {"da": ("Start", "Fortsæt, hvor du slap"), "en": ("Start", "Continue where you left off")}
@@ -17,7 +17,7 @@ BUTTON = {"da": ("Start", "Fortsæt, hvor du slap"), "en": ("Start", "Continue w
 def start_a_draft(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/ansoeg")
     page.locator('input[name="who"][value="self"]').check()
-    page.locator('button[value="continue"]').click()
+    follow(page, page.locator('button[value="continue"]'))
 
 
 def assert_inside_the_first_screen(page: Page, name: str, screen: dict[str, int]) -> None:
