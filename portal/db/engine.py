@@ -3,21 +3,34 @@
 SQLite runs in WAL mode with foreign keys and a busy timeout. A write session begins its
 transaction with BEGIN IMMEDIATE, so two requests that both read and then write cannot deadlock
 on the upgrade from a shared to a write lock: the second one waits instead of failing.
+
+PostgreSQL: a read session runs in autocommit, so a page that reads is one round trip per query
+(no BEGIN, no ROLLBACK) and a read session can never sit "idle in transaction" holding locks
+that `portal migrate` waits for. Under READ COMMITTED, PostgreSQL's default, every statement
+takes its own snapshot inside a transaction too, so reads see nothing different. The pool does
+not pre-ping (a round trip per request): a checked-out connection whose socket the server has
+closed (a restart, a terminated backend) is seen without one, and the pool starts afresh.
 """
 
 from __future__ import annotations
 
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 BUSY_TIMEOUT_MS = 5000
+# Bounded waits, so a request during an outage ends with the "try again" page instead of
+# hanging: for a new connection, and for a free one from a full pool.
+CONNECT_TIMEOUT_S = 5
+POOL_TIMEOUT_S = 10
 
 
 class ReadOnlySessionError(RuntimeError):
@@ -52,13 +65,41 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def _postgresql_engine(url: str) -> Engine:
+    # hide_parameters keeps CPR numbers and answers out of error messages and logs.
+    engine = create_engine(
+        url, pool_size=5, max_overflow=10, pool_timeout=POOL_TIMEOUT_S, hide_parameters=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+    )  # fmt: skip
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+        if server_has_hung_up(dbapi_conn):
+            # A restart ends every connection at once: start the whole pool afresh.
+            raise sa_exc.InvalidatePoolError("the server closed a pooled connection")
+
+    return engine
+
+
+def server_has_hung_up(dbapi_conn: Any) -> bool:
+    """Whether the server has closed an idle connection, seen without a round trip: a healthy
+    idle connection has nothing to read, while a terminated one has the server's goodbye (or
+    the end of the stream) waiting on its socket."""
+    if getattr(dbapi_conn, "closed", False) or getattr(dbapi_conn, "broken", False):
+        return True
+    try:
+        fd = dbapi_conn.fileno()
+    except Exception:  # psycopg refuses once it knows the connection is gone
+        return True
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
+
+
 def make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    # hide_parameters keeps CPR numbers and answers out of error messages and logs.
-    return create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True
-    )
+    return _postgresql_engine(url)
 
 
 @dataclass
@@ -68,7 +109,10 @@ class Database:
     engine: Engine
 
     def __post_init__(self) -> None:
-        self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
+        reader = self.engine
+        if self.backend == "postgresql":
+            reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._read = sessionmaker(bind=reader, expire_on_commit=False)
         writer = self.engine.execution_options(portal_write=True)
         self._write = sessionmaker(bind=writer, expire_on_commit=False)
 

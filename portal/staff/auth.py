@@ -29,6 +29,7 @@ from portal.casework import AuditRecord, write_audit
 from portal.db.models import StaffRole, StaffUser, utcnow
 from portal.web import db, metrics
 from portal.web.access import access, guard
+from portal.web.errors import report_unhandled
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.i18n import safe_next
 from portal.web.services import cipher
@@ -247,4 +248,7 @@ def audit(action: str, application_id: int | None = None, detail: str | None = N
 def _write_audit(_exc: BaseException | None) -> None:
     records = g.pop("audit", None)
     if records:
-        write_audit(db.database().engine, records)
+        try:
+            write_audit(db.database().engine, records)
+        except Exception as err:  # the database went away: reported, since a teardown that
+            report_unhandled(err)  # raises escapes Flask (the server's bare 500)

@@ -1,27 +1,51 @@
 """The request's database session and its transaction boundary.
 
-Every request gets a read-only session that is rolled back at the end. A view that changes
-data opts in with @transactional: its session begins a write transaction, commits when the view
-returns a non-error response and rolls back otherwise. A GET view can therefore never write.
+Every request gets a read-only session, ended with the request. A view that changes data opts
+in with @transactional: its session begins a write transaction, commits when the view returns
+a non-error response and rolls back otherwise. A GET view can therefore never write. When the
+view raises or its commit fails, what it put in the cookie session is undone too: a submit
+that was not stored must not have forgotten the citizen's draft.
+
+Every session this module opens is noted on the request, and the request's end closes each of
+them, whatever happens: a close that fails (the database went away mid-request) discards the
+connection instead of raising, because an exception out of a teardown escapes Flask and the
+visitor gets the server's bare 500 instead of the portal's page.
+
+A GET that fails because a pooled connection turned out dead (the database restarted since it
+was last used) is run once more, on a fresh connection, before anyone sees an error page
+(retry_stale_reads). A POST is never replayed here.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
-from collections.abc import Callable
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, request
+from flask import session as cookie
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from portal.db.engine import Database
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("portal.db")
+# Set by the error page on a GET whose pooled connection was dead; read by retry_stale_reads.
+RETRY_KEY = "portal.db_retry"
+RETRIED_KEY = "portal.db_retried"
+# SQLite's own words for "busy or not there right now", as opposed to a programming error
+# such as a missing table (which stays a 500 and is reported).
+SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "unable to open")
 
 
 def init_app(app: Flask) -> None:
     app.extensions["portal.db"] = Database.from_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    app.teardown_appcontext(_close_session)
+    app.teardown_appcontext(_close_sessions)
+    app.wsgi_app = retry_stale_reads(app.wsgi_app)  # type: ignore[method-assign]
 
 
 def database(app: Flask | None = None) -> Database:
@@ -30,19 +54,31 @@ def database(app: Flask | None = None) -> Database:
 
 def session() -> Session:
     """The request's session: read-only unless the view is @transactional."""
-    if "db_session" not in g:
-        g.db_session = database().read_session()
-    return cast(Session, g.db_session)
+    current = g.get("db_session")
+    if current is None:
+        current = g.db_session = _opened(database().read_session())
+    return cast(Session, current)
+
+
+def _opened(new: Session) -> Session:
+    """Note the session on the request, so that the request's end closes it."""
+    g.setdefault("db_sessions", []).append(new)
+    return new
 
 
 def _in_transaction(view: Callable[..., Any], args: Any, kwargs: Any) -> Any:
-    write = database().write_session()
-    if "db_session" in g:
-        # A read session from earlier in the request (the staff login check) keeps the objects
-        # it loaded (g.staff) usable; it is closed with the write session when the request ends,
-        # not left for the garbage collector with its connection checked out.
-        g.db_earlier_session = g.db_session
-    g.db_session = write
+    if g.get("db_writing"):
+        # Already inside a write transaction: join it rather than open a second one.
+        return view(*args, **kwargs)
+    earlier = g.get("db_session")
+    if earlier is not None:
+        # The read session from earlier in the request (the staff login check) ends its
+        # transaction now and hands its connection back: objects it loaded (g.staff) stay
+        # usable (expire_on_commit=False), and the request holds one connection, not two.
+        earlier.commit()
+    write = g.db_session = _opened(database().write_session())
+    g.db_writing = True
+    before = copy.deepcopy(dict(cookie))
     try:
         response = current_app.make_response(view(*args, **kwargs))
         if response.status_code < 400:
@@ -51,8 +87,17 @@ def _in_transaction(view: Callable[..., Any], args: Any, kwargs: Any) -> Any:
             write.rollback()
         return response
     except BaseException:
+        _restore_cookie(before)
         write.rollback()
         raise
+    finally:
+        g.db_writing = False
+
+
+def _restore_cookie(before: dict[str, Any]) -> None:
+    if dict(cookie) != before:
+        cookie.clear()
+        cookie.update(before)
 
 
 def transactional(view: F) -> F:
@@ -77,9 +122,84 @@ def transactional_on_post(view: F) -> F:
     return cast(F, wrapper)
 
 
-def _close_session(_exc: BaseException | None) -> None:
-    for key in ("db_session", "db_earlier_session"):
-        sess = g.pop(key, None)
-        if sess is not None:
-            sess.rollback()
-            sess.close()
+def _close_sessions(_exc: BaseException | None) -> None:
+    g.pop("db_session", None)
+    for opened in g.pop("db_sessions", []):
+        close_quietly(opened)
+
+
+def close_quietly(opened: Session) -> None:
+    """Close a session (rolling back what it left open); never raise. When the close fails,
+    the database is gone or the connection broken: the connection is discarded, not pooled."""
+    try:
+        opened.close()
+    except Exception as err:
+        log.warning("A database session could not be closed (%s); discarded", type(err).__name__)
+        try:
+            opened.invalidate()
+        except Exception as again:  # nothing more can be done, and a teardown must not raise
+            log.warning("Discarding the session failed too (%s)", type(again).__name__)
+
+
+# -- the database is away ---------------------------------------------------------------------
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """Whether an exception means the database cannot answer right now (restarting, down,
+    busy, every connection taken), as opposed to a fault in the portal."""
+    if isinstance(err, sa_exc.TimeoutError | sa_exc.DisconnectionError):
+        return True  # no connection free in the pool, or one found dead on checkout
+    if not isinstance(err, sa_exc.DBAPIError):
+        return False
+    if err.connection_invalidated:
+        return True
+    if isinstance(err.orig, sqlite3.Error):
+        return any(words in str(err.orig) for words in SQLITE_UNAVAILABLE)
+    # PostgreSQL: connection lost or refused, shutting down or starting up, a deadlock or a
+    # serialisation failure; all of them pass, and the same request can then succeed.
+    return isinstance(err, sa_exc.OperationalError | sa_exc.InterfaceError)
+
+
+def ask_for_retry(err: BaseException) -> bool:
+    """For a GET that failed on a connection the pool held from before a restart: ask
+    retry_stale_reads to run the request once more. True when it will."""
+    stale = isinstance(err, sa_exc.DBAPIError) and err.connection_invalidated
+    environ = request.environ
+    if not stale or request.method not in ("GET", "HEAD") or environ.get(RETRIED_KEY):
+        return False
+    environ[RETRY_KEY] = True
+    return True
+
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def retry_stale_reads(wsgi_app: WsgiApp) -> WsgiApp:
+    """Run a GET or HEAD a second time when its first run asked for it (ask_for_retry). Only
+    these: a read has no effect to repeat. The first run's answer is dropped unseen."""
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return wsgi_app(environ, start_response)
+        held: list[Any] = []
+
+        def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            held[:] = [status, headers, exc_info]
+            return _no_write
+
+        body = wsgi_app(environ, hold)
+        if not environ.pop(RETRY_KEY, False):
+            start_response(*held)
+            return body
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+        environ[RETRIED_KEY] = True
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
+def _no_write(_data: bytes) -> None:
+    raise RuntimeError("the portal answers with a body, never with write()")

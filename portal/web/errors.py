@@ -2,6 +2,11 @@
 
 When no page can be drawn (a foreign Host leaves Flask without a URL adapter, so the layout's
 links cannot be built; or drawing the page itself fails) the answer is the same text, plain.
+
+When the database cannot answer (restarting, down, busy) the answer is 503 with Retry-After and
+a page that says so, never the 500 page: for the final submit, that the application was not
+sent and the answers are kept; for anything else, that the service is busy. Nothing is lost
+by trying again (the submit is idempotent on its draft).
 """
 
 from __future__ import annotations
@@ -9,8 +14,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from flask import Flask, Response, current_app, g, render_template, request
+from flask import Flask, Response, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import (
     BadHost,
     HTTPException,
@@ -19,7 +25,7 @@ from werkzeug.exceptions import (
     SecurityError,
 )
 
-from portal.web import logs
+from portal.web import db, logs
 from portal.web.error_hook import ErrorHook
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
@@ -49,6 +55,20 @@ MESSAGES = {
     429: (_l("For mange forsøg"), _l("Du har prøvet mange gange. Vent lidt, og prøv så igen.")),
     500: (_l("Der er sket en fejl hos os"), _l("Det er ikke din skyld. Prøv igen om lidt.")),
 }
+UNAVAILABLE = (
+    _l("Der er travlt lige nu"),
+    _l("Vi kunne ikke gøre det, du bad om. Vent et øjeblik, og prøv igen."),
+)
+NOT_SENT = (
+    _l("Ansøgningen er ikke sendt endnu"),
+    _l(
+        "Vi kunne ikke tage imod ansøgningen lige nu. Dine svar er gemt. "
+        "Vent et øjeblik, og prøv at sende igen."
+    ),
+)
+# The final submit: the one page whose failure a citizen must not misread as "sent".
+SUBMIT_ENDPOINT = "citizen.check"
+RETRY_AFTER_SECONDS = 10
 CSRF_MESSAGE = (
     _l("Siden er udløbet"),
     _l("Siden var åben for længe, så vi kunne ikke gemme. Gå tilbage, og prøv igen."),
@@ -85,6 +105,45 @@ def _render(code: int, title: object, message: object) -> Response:
         log.error("Error page %s could not be drawn", code, exc_info=err)
         return _plain(code, title, message)
     return Response(html, status=code, mimetype="text/html")
+
+
+def unavailable(err: BaseException) -> Response:
+    """503 for a database that cannot answer now; see the module's docstring."""
+    log.warning(
+        "Database unavailable (%s, request %s)",
+        type(err).__name__,
+        g.get("request_id", "-"),
+        extra={"portal": {"exc_type": type(err).__name__, "route": logs.route()}},
+    )
+    if db.ask_for_retry(err):
+        log.info("Retrying a read on a fresh connection (request %s)", g.get("request_id", "-"))
+    submit = request.endpoint == SUBMIT_ENDPOINT and request.method == "POST"
+    title, message = NOT_SENT if submit else UNAVAILABLE
+    retry = _retry_link(submit)
+    if isinstance(request.routing_exception, HOST_ERRORS):
+        response = _plain(503, title, message)
+    else:
+        try:
+            html = render_template(
+                "errors/unavailable.html", title=title, message=message, retry=retry,
+                request_id=g.get("request_id", ""),
+            )  # fmt: skip
+            response = Response(html, status=503, mimetype="text/html")
+        except Exception as drawing:  # an error page must not become a second error
+            log.error("The busy page could not be drawn", exc_info=drawing)
+            response = _plain(503, title, message)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _retry_link(submit: bool) -> str | None:
+    """Where "Prøv igen" goes: the check page for the submit (its answers are kept), the same
+    address for a page that was read; none after another POST, which has no page of its own."""
+    if submit:
+        return url_for(SUBMIT_ENDPOINT)
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    return None
 
 
 def report_unhandled(exc: BaseException | None) -> None:
@@ -128,7 +187,19 @@ def init_app(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(e.valid_methods)
         return response
 
+    @app.errorhandler(sa_exc.DBAPIError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    @app.errorhandler(sa_exc.DisconnectionError)
+    def _database(e: Exception) -> Response:
+        if db.is_unavailable(e):
+            return unavailable(e)
+        raise e  # a fault in the portal (a missing table, a broken constraint): the 500 path
+
     @app.errorhandler(InternalServerError)
     def _server_error(e: InternalServerError) -> Response:
-        report_unhandled(getattr(e, "original_exception", None))
+        # Also what an exception outside the view becomes (an after_request hook's).
+        original = getattr(e, "original_exception", None)
+        if original is not None and db.is_unavailable(original):
+            return unavailable(original)
+        report_unhandled(original)
         return _render(500, *MESSAGES[500])
