@@ -6,17 +6,19 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
+from datetime import timedelta
 
 import click
 from cryptography.fernet import Fernet
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
 
-from portal import passwords, staff_auth
+from portal import passwords, retention, staff_auth
 from portal.config import ConfigError
-from portal.db import drafts, rotation
 from portal.db import migrate as migrations
+from portal.db import rotation
 from portal.db.models import StaffRole, utcnow
 from portal.standards.cli import standards
 from portal.web import services
@@ -100,27 +102,103 @@ def demo_data_command() -> None:
             click.echo(f"Demo caseworker for {code}: {email} / {password}")
 
 
+def _periods() -> retention.Periods:
+    config = current_app.config
+    return retention.Periods(
+        applications=timedelta(days=config["RETENTION_APPLICATION_DAYS"]),
+        audit=timedelta(days=config["RETENTION_AUDIT_DAYS"]),
+        dead_messages=timedelta(days=config["RETENTION_DEAD_MESSAGE_DAYS"]),
+        staff_sessions=timedelta(days=config["RETENTION_STAFF_SESSION_DAYS"]),
+    )
+
+
+def _summary(counts: retention.Counts, periods: retention.Periods) -> list[str]:
+    return [
+        f"Deleted {counts.drafts} draft(s) untouched for {retention.DRAFTS.days} days.",
+        f"Started the retention period of {counts.handed_over} application(s) decided or "
+        f"withdrawn, now held by their municipality's own system.",
+        f"Deleted {counts.applications} application(s) held by their municipality's own "
+        f"system for {periods.applications.days} days, with their answers, documents, notes, "
+        f"messages and status history.",
+        f"Deleted {counts.outbox_sent} outbox message(s) sent or unclaimed for "
+        f"{retention.SENT_MESSAGES.days} days.",
+        f"Deleted {counts.outbox_dead} dead e-mail(s) and notice(s) after "
+        f"{periods.dead_messages.days} days.",
+        f"Deleted {counts.audit} audit row(s) older than {periods.audit.days} days.",
+        f"Deleted {counts.staff_sessions} staff session(s) ended more than "
+        f"{periods.staff_sessions.days} days ago.",
+        f"Deleted {counts.login_failures} failed login(s) older than "
+        f"{retention.LOGIN_FAILURES.seconds // 60} minutes.",
+        f"Deleted {counts.mail_counters} mail counter(s) older than a day.",
+    ]
+
+
+def _failure(err: retention.PurgeFailed) -> str:
+    cause = err.__cause__
+    reason = type(cause).__name__ if cause is not None else "unknown"
+    original = getattr(cause, "orig", None)
+    if original is not None:
+        # The driver's first line says what went wrong (refused, locked, no such column);
+        # later lines may quote a row, so they are left out.
+        first = (str(original).strip().splitlines() or [""])[0][:300]
+        reason = f"{type(original).__name__}: {first}"
+    if err.step == retention.STEPS[0][0]:
+        done = "Nothing was deleted"
+    else:
+        done = f"The steps before it are done ({err.counts.detail()})"
+    audited = "the audit log has their counts" if err.audited else "no audit row could be written"
+    return (
+        f"portal purge stopped at the step {err.step!r}: {reason}. {done}; {audited}. "
+        f"Run it again once the cause is fixed: nothing is deleted twice."
+    )
+
+
+def _purge() -> None:
+    from portal.web.outbox import handoff
+
+    settings = handoff()
+    run = retention.Run(
+        db=database(),
+        periods=_periods(),
+        receiving=set(settings.webhooks) | set(settings.api_token_digests),
+        now=utcnow(),
+        run_id=f"purge-{secrets.token_hex(8)}",
+    )
+    try:
+        counts = retention.purge(run)
+    except retention.PurgeFailed as err:
+        raise click.ClickException(_failure(err)) from err
+    for line in _summary(counts, run.periods):
+        click.echo(line)
+    click.echo(f"Audit row {run.run_id} written.")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Delete what has been kept long enough (README, "Retention"): drafts, applications
+    decided or withdrawn and held by the municipality's own system, sent and dead messages,
+    old audit rows, ended staff sessions, login and mail counters.
+
+    Run it daily (deploy/systemd/portal-purge.timer, or cron). Several may run at once; a
+    second run finds nothing. Writes one audit row with the counts; exits non-zero, saying
+    why on stderr, when a step fails.
+    """
+    _purge()
+
+
 @click.command("purge-drafts")
 @with_appcontext
 def purge_drafts_command() -> None:
-    """Delete drafts nobody has touched for 30 days (run it daily, e.g. from cron)."""
-    with database().transaction() as session:
-        count = drafts.purge_drafts(session)
-    click.echo(f"Deleted {count} draft(s) untouched for 30 days.")
+    """The same as `portal purge` (its name in units and cron lines written before it)."""
+    _purge()
 
 
 @click.command("purge-outbox")
 @with_appcontext
 def purge_outbox_command() -> None:
-    """Delete what the outbox sent more than 30 days ago (run it daily, beside purge-drafts)."""
-    from portal.outbox import queue
-    from portal.web.outbox import handoff
-
-    settings = handoff()
-    receiving = set(settings.webhooks) | set(settings.api_token_digests)
-    with database().transaction() as session:
-        count = queue.purge(session, utcnow(), receiving)
-    click.echo(f"Deleted {count} outbox message(s) sent or unclaimed for 30 days.")
+    """The same as `portal purge` (its name in units and cron lines written before it)."""
+    _purge()
 
 
 @click.command("rotate-keys")
@@ -209,7 +287,8 @@ def serve_command(info: ScriptInfo, print_config: bool) -> None:
 def register(app: Flask) -> None:
     commands = (
         migrate_command, new_data_key_command, create_staff_command, demo_data_command,
-        purge_drafts_command, purge_outbox_command, rotate_keys_command, worker_command,
+        purge_command, purge_drafts_command, purge_outbox_command, rotate_keys_command,
+        worker_command,
     )  # fmt: skip
     for command in commands:
         app.cli.add_command(command)

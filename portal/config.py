@@ -148,6 +148,15 @@ def from_environment(environ: os._Environ[str] | dict[str, str] | None = None) -
         "OUTBOX_SEND_TIMEOUT_SECONDS": _env_float(
             environ, "PORTAL_OUTBOX_SEND_TIMEOUT_SECONDS", 30
         ),
+        # Retention (portal.retention, README "Retention"), in days: an application after its
+        # municipality's system got the decision or withdrawal; an audit row; a dead e-mail or
+        # notice; a staff session after it ended. `portal purge` deletes what is older.
+        "RETENTION_APPLICATION_DAYS": _env_days(environ, "PORTAL_RETENTION_APPLICATION_DAYS", 90),
+        "RETENTION_AUDIT_DAYS": _env_days(environ, "PORTAL_RETENTION_AUDIT_DAYS", 365),
+        "RETENTION_DEAD_MESSAGE_DAYS": _env_days(environ, "PORTAL_RETENTION_DEAD_MESSAGE_DAYS", 30),
+        "RETENTION_STAFF_SESSION_DAYS": _env_days(
+            environ, "PORTAL_RETENTION_STAFF_SESSION_DAYS", 30
+        ),
         # Observability: /metrics needs this bearer token (404 when unset); an optional
         # address that gets a scrubbed report of each unhandled error; the log level.
         "METRICS_TOKEN": environ.get("PORTAL_METRICS_TOKEN", "").strip() or None,
@@ -168,6 +177,22 @@ def _env_float(environ: Any, name: str, default: float) -> float:
     if value < 0:
         raise ConfigError(f"Refusing to start: {name} must not be negative.")
     return value
+
+
+# A hundred years: longer is a typo, and would overflow a date.
+MAX_RETENTION_DAYS = 36_500
+
+
+def _env_days(environ: Any, name: str, default: int) -> int:
+    raw = str(environ.get(name, "")).strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_RETENTION_DAYS:
+        raise ConfigError(
+            f"Refusing to start: {name} must be a whole number of days from 1 to "
+            f"{MAX_RETENTION_DAYS}."
+        )
+    return int(raw)
 
 
 def _split(value: str | None) -> list[str]:

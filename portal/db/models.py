@@ -133,6 +133,10 @@ class Application(Base):
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     # The caseworker who typed in a phone, counter or letter application; None from the web.
     registrar_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # When the municipality's own system got the event of the closing status (decided or
+    # withdrawn): the start of the retention period. Set by `portal purge` (portal.retention)
+    # while the outbox still holds the delivered event; None until then.
+    handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class StatusEvent(Base):
@@ -274,12 +278,15 @@ class LoginFailure(Base):
 
 class AuditEvent(Base):
     """One staff read, search, export, reveal or change. Written in a transaction of its
-    own, so it survives a rollback of the business transaction; never updated or deleted."""
+    own, so it survives a rollback of the business transaction. Never edited; `portal purge`
+    (portal.retention) deletes it after its retention period, and unlinks it from an
+    application it deletes (application_id becomes None)."""
 
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed: the purge of old rows selects on it.
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
     municipality_code: Mapped[str] = mapped_column(String(3))
     action: Mapped[str] = mapped_column(String(30))
