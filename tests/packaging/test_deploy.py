@@ -44,8 +44,8 @@ pytestmark = pytest.mark.packaging
 DEPLOY = REPO_ROOT / "deploy"
 UNITS = DEPLOY / "systemd"
 WEB_UNIT = UNITS / "portal.service"
-PURGE_UNIT = UNITS / "portal-purge-drafts.service"
-PURGE_TIMER = UNITS / "portal-purge-drafts.timer"
+PURGE_UNIT = UNITS / "portal-purge.service"
+PURGE_TIMER = UNITS / "portal-purge.timer"
 WORKER_UNIT = UNITS / "portal-worker.service"
 ENV_EXAMPLE = DEPLOY / "portal.env.example"
 NGINX_SITE = DEPLOY / "nginx" / "portal.conf"
@@ -193,16 +193,20 @@ def test_the_web_unit_migrates_then_serves_and_tells_systemd_it_is_ready(web: Ru
     assert (instance / "portal.sqlite3").is_file()
 
 
-def test_the_purge_service_purges_drafts_with_the_web_units_settings(web: Running) -> None:
+def test_the_purge_service_runs_the_whole_retention_table_with_the_web_units_settings(
+    web: Running,
+) -> None:
     service = unit(PURGE_UNIT)["Service"]
     assert service["Type"] == ["oneshot"]
     assert service["EnvironmentFile"] == unit(WEB_UNIT)["Service"]["EnvironmentFile"]
     env, cwd = web.machine.environment(service), web.machine.workdir(service)
-    drafts, outbox = (
-        run(web.machine.command(line), env=env, cwd=cwd).stdout for line in service["ExecStart"]
-    )
-    assert "Deleted 0 draft(s) untouched for 30 days." in drafts
-    assert "Deleted 0 outbox message(s)" in outbox
+    (exec_start,) = service["ExecStart"]
+    assert exec_start.split()[1:] == ["purge"]
+    shown = run(web.machine.command(exec_start), env=env, cwd=cwd).stdout
+    assert "Deleted 0 draft(s) untouched for 30 days." in shown
+    assert "Deleted 0 application(s) held by their municipality's own system for 90 days" in shown
+    assert "Deleted 0 outbox message(s)" in shown
+    assert re.search(r"Audit row purge-[0-9a-f]{16} written\.", shown), shown
 
 
 def test_the_worker_unit_runs_the_outbox_worker_and_stops_cleanly_on_sigterm(
