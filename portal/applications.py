@@ -99,7 +99,6 @@ def submit(session: Session, cipher: DataCipher, submission: Submission) -> Rece
     rep_token = secrets.token_urlsafe(16) if with_representative else None
     person = {**submission.person, "links": {"status": status_token, "representative": rep_token}}
     application = Application(
-        reference=next_reference(session, now),
         draft_key=submission.draft_key,
         municipality_code=submission.municipality_code,
         status=Status.RECEIVED,
@@ -117,6 +116,9 @@ def submit(session: Session, cipher: DataCipher, submission: Submission) -> Rece
     )
     try:
         with session.begin_nested():
+            # Numbered inside the savepoint: a submit that loses the race for its draft
+            # rolls its number back, so parallel clicks on one draft leave no gaps.
+            application.reference = next_reference(session, now)
             session.add(application)
             session.flush()
     except IntegrityError:

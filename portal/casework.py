@@ -98,8 +98,13 @@ def claim(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        application = get_application(session, municipality, application_id)
-        holder_id = application.assigned_to_id if application else None
+        # A column query, not the session's copy of the application: that copy may have been
+        # read before the winner's claim and would name nobody as the holder.
+        holder_id = session.scalar(
+            select(Application.assigned_to_id).where(
+                Application.id == application_id, Application.municipality_code == municipality
+            )
+        )
         if holder_id == staff_id:
             return
         raise AlreadyClaimed(session.get(StaffUser, holder_id) if holder_id else None)

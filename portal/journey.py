@@ -100,9 +100,18 @@ def first_unanswered(answers: Answers) -> Step:
     return BY_ID[FINAL]
 
 
+def fixed(step_id: str, answers: Answers) -> bool:
+    """A caseworker registers applications for their own municipality only: the registration
+    answers the municipality in advance, and nobody may change it."""
+    return step_id == "municipality" and REGISTRATION in answers
+
+
 def may_visit(step_id: str, answers: Answers) -> bool:
-    """A step may be shown or saved once every visible step before it is answered."""
+    """A step may be shown or saved once every visible step before it is answered, and
+    unless it is fixed."""
     if step_id not in BY_ID or not BY_ID[step_id].asked_when(answers):
+        return False
+    if fixed(step_id, answers):
         return False
     steps = visible(answers)
     index = [s.id for s in steps].index(step_id)

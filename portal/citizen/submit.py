@@ -42,10 +42,13 @@ class DeclarationForm(FlaskForm):
 def check() -> ResponseReturnValue:
     # A second click, a refresh, or back + submit again finds the first submit's application.
     draft_key = session.get(drafts_in_session.DRAFT_KEY) or session.get(SUBMITTED_KEY)
-    if draft_key and applications.find_by_draft_key(db.session(), draft_key) is not None:
-        session[SUBMITTED_KEY] = draft_key
+    if already_sent(draft_key):
         return redirect(url_for("citizen.receipt"), 303)
     draft = drafts_in_session.current_draft()
+    if draft is None and already_sent(draft_key):
+        # A parallel click's submit committed between the look above and this one, and
+        # deleted the draft: this click, too, belongs on the receipt, not back at the start.
+        return redirect(url_for("citizen.receipt"), 303)
     answers = drafts_in_session.load_answers(draft)
     if draft is None or not journey.may_visit(journey.FINAL, answers):
         return redirect(url_for("citizen.begin"), 303)
@@ -66,12 +69,20 @@ def check() -> ResponseReturnValue:
     ), status  # fmt: skip
 
 
+def already_sent(draft_key: str | None) -> bool:
+    """True when the draft has become an application; the receipt then shows it."""
+    if not draft_key or applications.find_by_draft_key(db.session(), draft_key) is None:
+        return False
+    session[SUBMITTED_KEY] = draft_key
+    return True
+
+
 def check_sections(context: Context) -> list[dict[str, Any]]:
     """The answers grouped under the step indicator's sections, each row with its "Ret" link."""
     sections: dict[journey.Section, list[dict[str, Any]]] = {}
     for step_id, rows in summary_rows(context):
         section = journey.BY_ID[step_id].section
-        link = step_url(step_id, fra="tjek")
+        link = None if journey.fixed(step_id, context.answers) else step_url(step_id, fra="tjek")
         sections.setdefault(section, []).extend(
             {"key": row.question, "value": row.answer, "href": link} for row in rows
         )

@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from portal import applications, decisions
 from portal.applications import Outcome
 from portal.standards import Standard
-from portal.web.fields import DatePartsField
+from portal.web.fields import DatePartsField, optional_choice
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import no_control_characters
 from portal.web.services import standards
@@ -87,7 +87,7 @@ class DecisionForm(FlaskForm):
     offer = SelectField(
         _l("Tilbud"),
         choices=[],
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=_l("Vælg et tilbud på listen."),
     )
     offer_other = StringField(
@@ -101,13 +101,13 @@ class DecisionForm(FlaskForm):
     days = RadioField(
         _l("Dage om ugen"),
         choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=CHOOSE_DAYS,
     )
     day_length = RadioField(
         _l("Hel eller halv dag"),
         choices=[SelectChoice("full", _l("Hel dag")), SelectChoice("half", _l("Halv dag"))],
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=CHOOSE_DAY_LENGTH,
     )
     transport = RadioField(
@@ -116,7 +116,7 @@ class DecisionForm(FlaskForm):
             SelectChoice("yes", _l("Kommunen betaler kørsel")),
             SelectChoice("no", _l("Ingen kørsel")),
         ],
-        validators=[Optional()],
+        validators=[optional_choice()],
         invalid_choice_message=CHOOSE_TRANSPORT,
     )
     reasons = TextAreaField(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
@@ -64,13 +64,20 @@ def rows_for(found: list[Application]) -> list[casework.QueueRow]:
 
 
 def parse_cursor(raw: str | None) -> casework.Cursor | None:
+    """?efter=<received_at>_<id> from the "next page" link; anything else is the first page.
+    The time is compared in UTC, so a far-off offset that leaves the calendar (year 1 at
+    +14:00) is refused here rather than in the database."""
     if not raw or "_" not in raw:
         return None
     when, _, ident = raw.rpartition("_")
-    try:
-        return casework.Cursor(datetime.fromisoformat(when), int(ident))
-    except ValueError:
+    if not (ident.isascii() and ident.isdigit()) or not 0 < int(ident) <= ROW_ID_MAX:
         return None
+    try:
+        parsed = datetime.fromisoformat(when)
+        at = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return casework.Cursor(at, int(ident))
 
 
 def same_person(raw: str | None) -> Application | None:
@@ -272,6 +279,7 @@ def claim(application_id: int) -> ResponseReturnValue:
         db.session().refresh(application)  # the UPDATE bypassed the ORM's copy
         applications.start_work(db.session(), cipher(), application, staff().id)
     except casework.AlreadyClaimed as err:
+        db.session().refresh(application)  # the winner's claim, not the copy read before it
         audit("claim_refused", application.id)
         context = case_context(application)
         context["claim_refused_by"] = err.holder

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from wtforms import Field, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from portal.web.i18n import lazy_gettext as _l
 
@@ -14,6 +14,13 @@ from portal.web.i18n import lazy_gettext as _l
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes; an unknown value sent by a tampered form is refused by
     SelectMultipleField's own choice check."""
+
+
+def optional_choice() -> Optional:
+    """Optional for a choice (radio buttons, a list): only "nothing sent" is no answer. The
+    plain Optional() also takes whitespace for no answer and then throws away the field's
+    own "not one of the choices" error, so " " slipped through as an answer."""
+    return Optional(strip_whitespace=False)
 
 
 class DatePartsField(Field):
@@ -56,11 +63,12 @@ class DatePartsField(Field):
         parts = (self.day, self.month, self.year)
         if not any(parts):
             return
-        if not all(p.isdigit() for p in parts):
+        # isdigit() alone lets "²" through, which int() refuses.
+        if not all(p.isascii() and p.isdigit() for p in parts):
             raise ValidationError(_l("Skriv datoen med tal, for eksempel 27 3 1985."))
         if len(self.year) != 4:
             raise ValidationError(_l("Skriv året med fire tal, for eksempel 1985."))
         try:
             self.data = date(int(self.year), int(self.month), int(self.day))
-        except ValueError as err:
+        except (ValueError, OverflowError) as err:  # a 10-digit day overflows a C int
             raise ValidationError(_l("Datoen findes ikke. Tjek dag, måned og år.")) from err

@@ -8,7 +8,7 @@ build no links, and load balancers and Prometheus call them by address.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, abort, current_app, g, request
 from flask.typing import ResponseReturnValue
 
 from portal.web import logs
@@ -66,6 +66,10 @@ def init_app(app: Flask) -> None:
 def _first() -> ResponseReturnValue | None:
     logs.start_request()
     if not isinstance(request.routing_exception, HOST_ERRORS):
+        if request.files:
+            # No form here takes a file. Flask-WTF would hand a file part to a text field
+            # as a FileStorage, which the field's string handling cannot take.
+            abort(400)
         return None
     # An untrusted or malformed Host: Flask could not bind a URL adapter, so nothing matched.
     endpoint, rule = MACHINE_PATHS.get(request.path, (None, "-"))

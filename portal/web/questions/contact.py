@@ -11,7 +11,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from wtforms import EmailField, RadioField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from portal.web.fields import MultiCheckboxField
+from portal.web.fields import MultiCheckboxField, optional_choice
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import Choice, StepForm, no_control_characters, strip
 from portal.web.questions.voice import Q
@@ -102,7 +102,7 @@ class AddressForm(StepForm):
     city = text_field(InputRequired(_l("Skriv byen.")), 60, autocomplete="address-level2")
     # Optional: it tells the municipality to take care with the address, but nobody has to
     # say. Unanswered stays None (null in the hand-off document).
-    protected = RadioField(validators=[Optional()])
+    protected = RadioField(validators=[optional_choice()])
     heading = Q(_l("Hvor bor du?"), _l("Hvor bor %(name)s?"))
     labels = {
         "street": Q(_l("Vej og husnummer")),
@@ -219,7 +219,7 @@ class RepresentativeForm(StepForm):
 
 class ConsentForm(StepForm):
     sources = MultiCheckboxField(validators=[InputRequired(CHOOSE_SOME)])
-    kinds = MultiCheckboxField(validators=[Optional()])
+    kinds = MultiCheckboxField(validators=[optional_choice()])
     heading = Q(
         _l("Må kommunen hente oplysninger om dig?"),
         _l("Må kommunen hente oplysninger om %(name)s?"),
