@@ -18,7 +18,7 @@ from wtforms.validators import Email, InputRequired, Length, ValidationError
 from portal import casework, passwords, staff_auth
 from portal.db.models import StaffRole, StaffUser, utcnow
 from portal.staff.audit_names import AUDIT_ACTIONS
-from portal.staff.auth import audit, bp
+from portal.staff.auth import audit, bp, person_ref
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import lazy_gettext as _l
@@ -138,8 +138,9 @@ def access_request() -> ResponseReturnValue:
         return render_template("staff/access_request.html", form=form if form.errors else None,
                                request_form=form, action_form=FlaskForm())  # fmt: skip
     digits = (form.cpr.data or "").replace("-", "")
-    found = casework.access_request(db.session(), g.staff.municipality_code, cipher().index(digits))
-    audit("gdpr_export", detail=f"cpr:{digits[:6]}-xxxx")
+    index = cipher().index(digits)
+    found = casework.access_request(db.session(), g.staff.municipality_code, index)
+    audit("gdpr_export", detail=person_ref(index))
     body = json.dumps(access_request_document(found), ensure_ascii=False, indent=2).encode()
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="indsigt.json"'})  # fmt: skip

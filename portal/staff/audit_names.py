@@ -50,6 +50,8 @@ AUDIT_ACTIONS: dict[str, LazyString] = {
     "handoff_view": _l("Så overførslerne til kommunens system"),
     "handoff_send_again": _l("Sendte en besked igen"),
     "handoff_enable_target": _l("Slog modtageren til igen"),
+    # `portal purge` (no staff member): counts only.
+    "purge": _l("Slettede data, som ikke længere skal gemmes"),
 }
 
 

@@ -233,6 +233,13 @@ def extend() -> Response:
     return redirect(safe_next(request.form.get("next"), url_for("staff.queue")), 303)
 
 
+def person_ref(cpr_index: str) -> str:
+    """How an audit row names the person a search or an access request was about: the CPR
+    number's keyed index (as application.cpr_index), never any digit of the number itself,
+    since six of them are the birth date. It still finds every lookup of one person."""
+    return f"person:{cpr_index}"
+
+
 def audit(action: str, application_id: int | None = None, detail: str | None = None) -> None:
     """Note a staff action; written in its own transaction when the request ends."""
     staff: StaffUser = g.staff

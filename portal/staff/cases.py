@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 from portal import applications, casework, statuses
 from portal.dashboard import overview
 from portal.db.models import Application, StaffUser, Status, utcnow
-from portal.staff.auth import audit, bp
+from portal.staff.auth import audit, bp, person_ref
 from portal.staff.case_forms import SearchForm, empty_case_forms
 from portal.web import db
 from portal.web.access import access
@@ -149,7 +149,7 @@ def search() -> ResponseReturnValue:
         digits = query.replace("-", "")
         index = cipher().index(digits)
         where = casework.QueueFilter(cpr_index=index)
-        masked = f"cpr:{digits[:6]}-xxxx"
+        masked = person_ref(index)
     elif REFERENCE_RE.match(query.upper()):
         where = casework.QueueFilter(reference=query.upper())
         masked = f"reference:{query.upper()}"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from portal import retention
 from portal.api.routes import ACTIONS as API_ACTIONS
 from portal.staff.admin import CHANGES
 from portal.staff.audit_names import AUDIT_ACTIONS
@@ -27,6 +28,8 @@ PASSED_ON = {
     ("staff/actions.py", "action"),  # act(): the literal its callers give, collected below
     ("staff/admin.py", "audit_action"),  # CHANGES
     ("api/routes.py", "ACTIONS.get(request.endpoint or '', 'api_other')"),  # ast.unparse's quotes
+    ("api/events.py", "call.action"),  # write_audit(): an ApiCall's action, collected above
+    ("retention.py", "AUDIT_ACTION"),  # `portal purge`'s one row per run
 }
 WRITERS = {"audit": 0, "act": 2}  # the function, and the position of its action argument
 
@@ -35,7 +38,7 @@ def action_argument(call: ast.Call) -> ast.expr | None:
     name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
     if name in WRITERS and len(call.args) > WRITERS[name]:
         return call.args[WRITERS[name]]
-    if name in {"ApiCall", "AuditRecord"}:
+    if name in {"ApiCall", "AuditRecord", "AuditEvent", "values"}:  # values: insert(AuditEvent)
         return next((k.value for k in call.keywords if k.arg == "action"), None)
     return None
 
@@ -57,7 +60,8 @@ def written_actions() -> tuple[set[str], set[tuple[str, str]]]:
 def every_action() -> set[str]:
     literals, passed_on = written_actions()
     assert passed_on == PASSED_ON, "a new way of passing an audit action on: resolve it here"
-    return literals | {name for name, _ in CHANGES.values()} | {*API_ACTIONS.values(), "api_other"}
+    changes = {name for name, _ in CHANGES.values()}
+    return literals | changes | {*API_ACTIONS.values(), "api_other", retention.AUDIT_ACTION}
 
 
 def test_the_source_is_read_for_every_kind_of_action() -> None:
