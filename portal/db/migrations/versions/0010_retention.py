@@ -3,7 +3,7 @@ event, which starts its retention period, and an index for the purge of old audi
 
 Revision ID: 0010
 Revises: 0009
-Create Date: 2026-12-06
+Create Date: 2026-12-05
 """
 
 from __future__ import annotations
