@@ -21,7 +21,7 @@ XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-fast install install-test lock dist assets translations-compile migrate \
-        lint format typecheck translations bench clean
+        lint format typecheck translations bench clean fault
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ test-fast: install-test assets translations-compile ## The inner loop: lint, typ
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(XDIST) -m "not browser and not packaging" $(PYTEST_ARGS)
+
+fault: install-test assets translations-compile ## The fault tests at length: kills, PostgreSQL restarts, SQLite under load for FAULT_SECONDS (default 120)
+	FAULT_SECONDS=$${FAULT_SECONDS:-120} $(BIN)/python -m pytest -m fault -rA tests/fault $(PYTEST_ARGS)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

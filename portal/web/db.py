@@ -45,7 +45,7 @@ SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "unable 
 def init_app(app: Flask) -> None:
     app.extensions["portal.db"] = Database.from_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.teardown_appcontext(_close_sessions)
-    app.wsgi_app = retry_stale_reads(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = retry_stale_reads(app.wsgi_app)  # type: ignore[method-assign,assignment]
 
 
 def database(app: Flask | None = None) -> Database:
@@ -158,6 +158,20 @@ def is_unavailable(err: BaseException) -> bool:
     # PostgreSQL: connection lost or refused, shutting down or starting up, a deadlock or a
     # serialisation failure; all of them pass, and the same request can then succeed.
     return isinstance(err, sa_exc.OperationalError | sa_exc.InterfaceError)
+
+
+def outage_reason(err: BaseException) -> str:
+    """For the log: why the database could not answer, in fixed words or a SQLSTATE code,
+    never the driver's message (which may quote what was sent)."""
+    if isinstance(err, sa_exc.TimeoutError):
+        return "no free connection in the pool"
+    if not isinstance(err, sa_exc.DBAPIError):
+        return type(err).__name__
+    if isinstance(err.orig, sqlite3.Error):
+        return next((w for w in SQLITE_UNAVAILABLE if w in str(err.orig)), "sqlite error")
+    state = getattr(err.orig, "sqlstate", None)
+    lost = "connection lost" if err.connection_invalidated else "no connection"
+    return f"SQLSTATE {state}" if state else lost
 
 
 def ask_for_retry(err: BaseException) -> bool:

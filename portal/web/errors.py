@@ -109,23 +109,21 @@ def _render(code: int, title: object, message: object) -> Response:
 
 def unavailable(err: BaseException) -> Response:
     """503 for a database that cannot answer now; see the module's docstring."""
+    reason = db.outage_reason(err)
+    retry = db.ask_for_retry(err)
     log.warning(
-        "Database unavailable (%s, request %s)",
-        type(err).__name__,
-        g.get("request_id", "-"),
+        "Database unavailable: %s%s", reason, "; the read is run again" if retry else "",
         extra={"portal": {"exc_type": type(err).__name__, "route": logs.route()}},
-    )
-    if db.ask_for_retry(err):
-        log.info("Retrying a read on a fresh connection (request %s)", g.get("request_id", "-"))
+    )  # fmt: skip
     submit = request.endpoint == SUBMIT_ENDPOINT and request.method == "POST"
     title, message = NOT_SENT if submit else UNAVAILABLE
-    retry = _retry_link(submit)
+    again = _retry_link(submit)
     if isinstance(request.routing_exception, HOST_ERRORS):
         response = _plain(503, title, message)
     else:
         try:
             html = render_template(
-                "errors/unavailable.html", title=title, message=message, retry=retry,
+                "errors/unavailable.html", title=title, message=message, retry=again,
                 request_id=g.get("request_id", ""),
             )  # fmt: skip
             response = Response(html, status=503, mimetype="text/html")

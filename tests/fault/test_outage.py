@@ -186,3 +186,22 @@ def test_a_staff_audit_row_that_cannot_be_written_does_not_escape_the_request(
     breaker.swap("do_execute", no_audit)
     assert staff.get("/sagsbehandler/").status_code == 200
     assert refused
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (sa_exc.OperationalError("UPDATE", {}, sqlite3.OperationalError("database is locked")),
+         "database is locked"),
+        (sa_exc.OperationalError("SELECT", {}, psycopg.errors.AdminShutdown("terminating")),
+         "SQLSTATE 57P01"),
+        (sa_exc.OperationalError("SELECT", {}, psycopg.OperationalError("Connection refused")),
+         "no connection"),
+        (sa_exc.TimeoutError("QueuePool limit reached"), "no free connection in the pool"),
+    ],
+)  # fmt: skip
+def test_the_log_names_why_in_fixed_words_never_the_drivers_message(
+    error: BaseException, reason: str
+) -> None:
+    """The SQLite load test counts "database is locked" in the server's log by these words."""
+    assert db.outage_reason(error) == reason
