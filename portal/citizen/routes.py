@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 
-from portal import journey
+from portal import drafts, journey
 from portal.citizen import session as drafts_in_session
 from portal.citizen.steps import (
     FORMS,
@@ -20,7 +20,6 @@ from portal.citizen.steps import (
     section_number,
     step_url,
 )
-from portal.db import drafts
 from portal.extensions import csrf
 from portal.web import db
 from portal.web.access import access
@@ -84,7 +83,7 @@ def step(slug: str) -> ResponseReturnValue:
     step_id = STEP_BY_SLUG.get(slug)
     if step_id is None:
         raise NotFound()
-    draft = drafts_in_session.current_draft()
+    draft = drafts_in_session.current_stored()
     answers = drafts_in_session.load_answers(draft)
     if not journey.may_visit(step_id, answers):
         return redirect(step_url(journey.first_unanswered(answers).id), 303)
@@ -109,12 +108,14 @@ def step(slug: str) -> ResponseReturnValue:
     return save_and_continue(step_id, form, draft, answers)
 
 
-def save_and_continue(step_id: str, form: StepForm, draft: Any, answers: dict[str, Any]) -> Any:
+def save_and_continue(
+    step_id: str, form: StepForm, draft: drafts.StoredDraft | None, answers: dict[str, Any]
+) -> Any:
     value = form.to_answer()
     if step_id == "municipality" and value.get("municipality") == OTHER_MUNICIPALITY:
         # Nothing is kept for someone who cannot apply here.
         if draft is not None:
-            drafts.delete_draft(db.session(), draft)
+            drafts.discard_draft(db.session().connection(), draft.id)
         drafts_in_session.forget_draft()
         return redirect(url_for("citizen.other_municipality"), 303)
     answers = journey.prune({**answers, step_id: value})
@@ -137,7 +138,7 @@ def other_municipality() -> str:
 @access("citizen")
 @db.transactional_on_post
 def guidance() -> ResponseReturnValue:
-    draft = drafts_in_session.current_draft()
+    draft = drafts_in_session.current_stored()
     answers = drafts_in_session.load_answers(draft)
     if not journey.may_visit("guidance", answers):
         return redirect(step_url(journey.first_unanswered(answers).id), 303)

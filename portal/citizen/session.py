@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from portal import drafts as keyed
 from portal.db import drafts
 from portal.db.models import Channel, Draft
 from portal.web import db
@@ -21,8 +22,16 @@ def current_draft() -> Draft | None:
     return drafts.get_draft(db.session(), session.get(DRAFT_KEY))
 
 
-def load_answers(draft: Draft | None) -> dict[str, dict[str, Any]]:
-    answers = drafts.read_answers(cipher(), draft) if draft is not None else {}
+def current_stored() -> keyed.StoredDraft | None:
+    """The draft as the question pages need it: one keyed read, no ORM object."""
+    draft_id = session.get(DRAFT_KEY)
+    if draft_id is None:
+        return None
+    return keyed.read_draft(db.session().connection(), draft_id)
+
+
+def load_answers(draft: Draft | keyed.StoredDraft | None) -> dict[str, dict[str, Any]]:
+    answers = dict(cipher().decrypt(draft.answers_enc)) if draft is not None else {}
     preselected = session.get(PRESELECTED_KEY)
     if preselected in standards() and "municipality" not in answers:
         # A municipality's own link (/?kommune=265) answers the question in advance.
@@ -30,14 +39,16 @@ def load_answers(draft: Draft | None) -> dict[str, dict[str, Any]]:
     return answers
 
 
-def save_answers(draft: Draft | None, answers: dict[str, Any]) -> Draft:
+def save_answers(draft: keyed.StoredDraft | None, answers: dict[str, Any]) -> None:
     """Save in the request's write transaction; creates the draft on the first answer."""
-    if draft is None:
-        draft = drafts.create_draft(db.session(), cipher(), Channel.WEB)
-        session[DRAFT_KEY] = draft.id
-    drafts.write_answers(db.session(), cipher(), draft, answers)
+    if draft is None or not keyed.store_answers(
+        db.session().connection(), draft.id, cipher().encrypt(answers)
+    ):
+        # The first answer, or a draft deleted since this request read it: a new one.
+        created = drafts.create_draft(db.session(), cipher(), Channel.WEB)
+        drafts.write_answers(db.session(), cipher(), created, answers)
+        session[DRAFT_KEY] = created.id
     session.pop(PRESELECTED_KEY, None)
-    return draft
 
 
 def forget_draft() -> None:

@@ -1,0 +1,75 @@
+"""The question pages read and write a draft with one keyed statement each (portal.drafts):
+the same 30-day rule as portal.db.drafts, nothing for an id that is not one, and a citizen's
+answer is never lost when the draft went away between reading and saving."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection
+
+from portal import drafts as keyed
+from portal.db import drafts
+from portal.db.models import Channel, Draft, utcnow
+from portal.web.db import database
+from portal.web.services import cipher
+from tests.web.journey import answer_until, token
+
+
+def make_draft(app: Flask, answers: dict[str, object]) -> str:
+    with app.app_context(), database(app).transaction() as session:
+        draft = drafts.create_draft(session, cipher(), Channel.WEB)
+        drafts.write_answers(session, cipher(), draft, answers)
+        return draft.id
+
+
+def test_a_draft_is_read_as_the_orm_reads_it_and_not_after_30_days(app: Flask) -> None:
+    answers = {"who": {"who": "self"}}
+    old, fresh = make_draft(app, answers), make_draft(app, answers)
+    with database(app).transaction() as session:
+        draft = session.get(Draft, old)
+        assert draft is not None
+        draft.updated_at = utcnow() - timedelta(days=31)
+    with app.app_context(), database(app).engine.connect() as conn:
+        stored = keyed.read_draft(conn, fresh)
+        assert stored is not None
+        assert cipher().decrypt(stored.answers_enc) == answers
+        assert keyed.read_draft(conn, old) is None
+        # Exactly at the edge the ORM's rule still keeps it; so does this one.
+        edge = utcnow() + timedelta(days=30) - timedelta(seconds=5)
+        assert keyed.read_draft(conn, fresh, now=edge) is not None
+        assert keyed.read_draft(conn, fresh, now=edge + timedelta(seconds=10)) is None
+
+
+def test_anything_but_a_draft_id_reads_as_no_draft(app: Flask) -> None:
+    with database(app).engine.connect() as conn:
+        for draft_id in (None, "", "x" * 49, 12, ["a"], "does-not-exist"):
+            assert keyed.read_draft(conn, draft_id) is None
+
+
+def test_an_answer_saved_after_the_draft_went_away_starts_a_new_one(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read, then gone (restarted in another tab, purged) before the save: a new draft."""
+    answer_until(client, stop="/ansoeg/alder")
+    real = keyed.read_draft
+
+    def read_then_delete(conn: Connection, draft_id: object) -> keyed.StoredDraft | None:
+        stored = real(conn, draft_id)
+        if stored is not None:
+            keyed.discard_draft(conn, stored.id)
+        return stored
+
+    page = client.get("/ansoeg/alder").get_data(as_text=True)
+    monkeypatch.setattr(keyed, "read_draft", read_then_delete)
+    response = client.post("/ansoeg/alder", data={"age": "40", "csrf_token": token(page)})
+    assert response.headers["Location"] == "/ansoeg/vanskeligheder"
+    monkeypatch.undo()
+    with database(app).transaction() as session:
+        (draft,) = session.query(Draft).all()
+    with app.app_context():
+        saved = drafts.read_answers(cipher(), draft)
+    assert saved["age"]["age"] == 40 and saved["municipality"] == {"municipality": "575"}
