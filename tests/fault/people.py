@@ -26,7 +26,8 @@ BUSY = "Der er travlt lige nu"
 
 @dataclass
 class Citizen:
-    """One applicant with a CPR number of their own (born 1 January 1990, as ANSWERS says)."""
+    """One applicant with a CPR number of their own: born on one of 336 days of 1990, with
+    serial numbers from 1000 (the 7th digit puts a 90 birth year in the 1900s up to 3999)."""
 
     number: int
     browser: Browser
@@ -34,12 +35,20 @@ class Citizen:
     outcomes: list[str] = field(default_factory=list)
 
     @property
+    def born(self) -> tuple[int, int]:
+        return 1 + self.number % 28, 1 + self.number // 28 % 12
+
+    @property
     def cpr(self) -> str:
-        return f"010190-{1000 + self.number:04d}"
+        day, month = self.born
+        return f"{day:02d}{month:02d}90-{1000 + self.number // 336:04d}"
 
     def answers(self) -> dict[str, dict[str, Any]]:
+        day, month = self.born
+        age = {"birth_date-day": str(day), "birth_date-month": str(month),
+               "birth_date-year": "1990"}  # fmt: skip
         own = {"full_name": f"Borger {self.number}", "cpr": self.cpr}
-        return {**ANSWERS, "/ansoeg/navn-og-cpr": own}
+        return {**ANSWERS, "/ansoeg/alder": age, "/ansoeg/navn-og-cpr": own}
 
     def steps(self) -> Iterator[None]:
         """Answer one question a step (a GET and a POST), up to the check page."""
