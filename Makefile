@@ -21,7 +21,7 @@ XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-fast install install-test lock dist assets translations-compile migrate \
-        lint format typecheck translations bench clean fault
+        lint format typecheck translations bench clean fault fuzz
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -42,15 +42,18 @@ test: install-test assets translations-compile ## Install the test tools and run
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
-test-fast: install-test assets translations-compile ## The inner loop: lint, types and every test but the browser and wheel ones
+test-fast: install-test assets translations-compile ## The inner loop: lint, types and every test but the browser, wheel and fault ones
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python -m pytest $(XDIST) -m "not browser and not packaging" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) -m "not browser and not packaging and not fault" $(PYTEST_ARGS)
 
 fault: install-test assets translations-compile ## The fault tests at length: kills, PostgreSQL restarts, SQLite under load for FAULT_SECONDS (default 120)
 	FAULT_SECONDS=$${FAULT_SECONDS:-120} $(BIN)/python -m pytest -m fault -rA tests/fault $(PYTEST_ARGS)
+
+fuzz: install-test assets translations-compile ## The fuzz suite at scale (FUZZ_SCALE=20: every value in every field alone, random hypothesis examples); counts in test-artifacts/fuzz-counts.json
+	FUZZ_SCALE=$(or $(FUZZ_SCALE),20) $(BIN)/python -m pytest $(XDIST) tests/fuzz $(PYTEST_ARGS)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

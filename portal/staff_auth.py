@@ -95,12 +95,22 @@ def _is_email_taken(err: IntegrityError) -> bool:
     return constraint == "uq_staff_user_email" or "staff_user.email" in str(err.orig)
 
 
-def authenticate(
+@dataclass(frozen=True)
+class PasswordCheck:
+    """What the slow part of a login found (argon2 takes tens of milliseconds), found before
+    any write transaction begins: on SQLite a write holds the one write lock, and no login
+    should make every other writer wait for its password check."""
+
+    user_id: int | None
+    checked_hash: str | None  # the hash the password was checked against
+    matches: bool
+    new_hash: str | None = None  # the password under today's parameters, when they changed
+
+
+def check_password(
     session: Session, email: str, password: str, address_digest: str, now: datetime
-) -> StaffUser:
-    # Failures older than the window no longer count; dropping them here keeps the table
-    # to the last 15 minutes without a separate clean-up job.
-    forget_old_failures(session, now)
+) -> PasswordCheck:
+    """Reads only. Raises TooManyAttempts when the address has failed too often."""
     recent = session.scalar(
         select(func.count())
         .select_from(LoginFailure)
@@ -113,18 +123,44 @@ def authenticate(
     user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
     if user is None:
         passwords.verify(_dummy_hash(), password)
+        return PasswordCheck(None, None, matches=False)
+    matches = passwords.verify(user.password_hash, password)
+    rehashed = passwords.rehash(password) if matches and passwords.needs_rehash(
+        user.password_hash
+    ) else None  # fmt: skip
+    return PasswordCheck(user.id, user.password_hash, matches, rehashed)
+
+
+def settle_login(
+    session: Session, check: PasswordCheck, address_digest: str, now: datetime
+) -> StaffUser:
+    """In the write transaction: count the failure or start the count over. The account is
+    read again here, so a lock or a new password set since the check decides."""
+    # Failures older than the window no longer count; dropping them here keeps the table
+    # to the last 15 minutes without a separate clean-up job.
+    forget_old_failures(session, now)
+    user = session.get(StaffUser, check.user_id) if check.user_id is not None else None
+    if user is None:
         return _refuse(session, None, address_digest, now, "unknown e-mail")
     if is_locked(user, now):
         return _refuse(session, None, address_digest, now, "account locked")
-    if not passwords.verify(user.password_hash, password):
+    if not check.matches or user.password_hash != check.checked_hash:
         return _refuse(session, user, address_digest, now, "wrong password")
     if not user.is_active:
         return _refuse(session, None, address_digest, now, "account deactivated")
     user.failed_logins = 0
     user.locked_until = None
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.rehash(password)
+    if check.new_hash is not None:
+        user.password_hash = check.new_hash
     return user
+
+
+def authenticate(
+    session: Session, email: str, password: str, address_digest: str, now: datetime
+) -> StaffUser:
+    """Both steps in one session (the CLI and tests); the login page runs them apart."""
+    check = check_password(session, email, password, address_digest, now)
+    return settle_login(session, check, address_digest, now)
 
 
 def _refuse(

@@ -66,9 +66,12 @@ def login() -> ResponseReturnValue:
     if request.method == "POST" and form.validate():
         now = utcnow()
         try:
-            staff = staff_auth.authenticate(
-                db.session(), form.email.data or "", form.password.data or "", address_digest(), now
-            )
+            # The password is checked before the write transaction begins (see PasswordCheck).
+            with db.reading() as reader:
+                check = staff_auth.check_password(
+                    reader, form.email.data or "", form.password.data or "", address_digest(), now
+                )
+            staff = staff_auth.settle_login(db.session(), check, address_digest(), now)
         except staff_auth.TooManyAttempts as err:
             current_app.logger.warning("Staff login throttled (%s)", err.reason)
             metrics.login_refused("throttled")

@@ -22,7 +22,8 @@ import copy
 import functools
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, request
@@ -58,6 +59,17 @@ def session() -> Session:
     if current is None:
         current = g.db_session = _opened(database().read_session())
     return cast(Session, current)
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read session of its own, ended when the block ends: for slow work a write view does
+    before its first write (a password check), so the write transaction has not begun yet."""
+    reader = _opened(database().read_session())
+    try:
+        yield reader
+    finally:
+        close_quietly(reader)
 
 
 def _opened(new: Session) -> Session:

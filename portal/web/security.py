@@ -66,9 +66,10 @@ def init_app(app: Flask) -> None:
 def _first() -> ResponseReturnValue | None:
     logs.start_request()
     if not isinstance(request.routing_exception, HOST_ERRORS):
-        if request.files:
+        if request.mimetype == "multipart/form-data" and request.files:
             # No form here takes a file. Flask-WTF would hand a file part to a text field
-            # as a FileStorage, which the field's string handling cannot take.
+            # as a FileStorage, which the field's string handling cannot take. Only multipart
+            # is parsed here: parsing another body would leave the API an empty one.
             abort(400)
         return None
     # An untrusted or malformed Host: Flask could not bind a URL adapter, so nothing matched.
