@@ -23,7 +23,7 @@ from portal.extensions import csrf
 from portal.handoff import document
 from portal.web import db, logs
 from portal.web.access import access, guard
-from portal.web.errors import report_unhandled
+from portal.web.errors import report_unhandled, unavailable
 from portal.web.outbox import application_document, handoff, stored_body
 from portal.web.services import cipher
 
@@ -102,6 +102,8 @@ def _audit(response: Response) -> Response:
     try:
         events.write_audit(db.database().engine, call)
     except Exception as err:  # the answer must not leave without its audit row
+        if db.is_unavailable(err):
+            return unavailable(err)  # JSON 503 with Retry-After: the caller tries again
         report_unhandled(err)
         return _json({"error": "The call could not be recorded; try again."}, 500)
     return response

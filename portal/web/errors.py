@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from flask import Flask, Response, current_app, g, render_template, request, url_for
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import (
@@ -115,6 +115,13 @@ def unavailable(err: BaseException) -> Response:
         "Database unavailable: %s%s", reason, "; the read is run again" if retry else "",
         extra={"portal": {"exc_type": type(err).__name__, "route": logs.route()}},
     )  # fmt: skip
+    if request.blueprint == "api":
+        # The municipality's system reads JSON, as every other API answer (docs/api.md).
+        response = jsonify({"error": "The database cannot answer right now; try again later."})
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
     submit = request.endpoint == SUBMIT_ENDPOINT and request.method == "POST"
     title, message = NOT_SENT if submit else UNAVAILABLE
     again = _retry_link(submit)
