@@ -29,7 +29,7 @@ from portal.casework import AuditRecord, write_audit
 from portal.db.models import StaffRole, StaffUser, utcnow
 from portal.web import db, metrics
 from portal.web.access import access, guard
-from portal.web.errors import report_unhandled
+from portal.web.errors import error_page, report_unhandled, unavailable
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.i18n import safe_next
 from portal.web.services import cipher
@@ -254,8 +254,26 @@ def audit(action: str, application_id: int | None = None, detail: str | None = N
     )  # fmt: skip
 
 
+@bp.after_request
+def _audit_before_answer(response: Response) -> Response:
+    """Written before the answer leaves, after the view's own transaction has ended: a page
+    that shows a case or a CPR number is never handed out unlogged (as the API's calls)."""
+    records = g.pop("audit", None)
+    if not records:
+        return response
+    try:
+        write_audit(db.database().engine, records)
+    except Exception as err:
+        if db.is_unavailable(err):
+            return unavailable(err)
+        report_unhandled(err)
+        return error_page(500)
+    return response
+
+
 @bp.teardown_request
 def _write_audit(_exc: BaseException | None) -> None:
+    """The backstop for a request whose answer never reached _audit_before_answer."""
     records = g.pop("audit", None)
     if records:
         try:

@@ -90,6 +90,11 @@ def _plain(code: int, title: object, message: object) -> Response:
     return Response("\n".join(lines) + "\n", status=code, mimetype="text/plain")
 
 
+def error_page(code: int) -> Response:
+    """The portal's own page for a status, for code that cannot abort (an after_request)."""
+    return _render(code, *MESSAGES[code])
+
+
 def _render(code: int, title: object, message: object) -> Response:
     if isinstance(request.routing_exception, HOST_ERRORS):
         return _plain(code, title, message)

@@ -170,7 +170,8 @@ def test_only_a_database_that_cannot_answer_counts_as_away(
 def test_a_staff_audit_row_that_cannot_be_written_does_not_escape_the_request(
     app: Flask, breaker: Breaker
 ) -> None:
-    """The audit rows are written as the request ends; a failure there is reported, never
+    """The audit rows are written before the answer leaves; when the database cannot take
+    them, the page is not handed out unlogged: the portal's own 503 page, never an exception
     raised past Flask (where the server would answer its bare 500)."""
     staff = staff_client(app, "575", "ida@vejen.dk")
     original = db.database(app).engine.dialect.do_execute
@@ -184,7 +185,9 @@ def test_a_staff_audit_row_that_cannot_be_written_does_not_escape_the_request(
         original(cursor, statement, parameters, context)
 
     breaker.swap("do_execute", no_audit)
-    assert staff.get("/sagsbehandler/").status_code == 200
+    response = staff.get("/sagsbehandler/")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
+    assert "Der er travlt lige nu" in response.get_data(as_text=True)
     assert refused
 
 
