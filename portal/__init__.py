@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from portal import config as settings
 from portal.crypto import DataCipher
+from portal.db.models import ROW_ID_MAX
 from portal.extensions import babel, csrf
 from portal.standards import load_all
 from portal.web import assets, errors, i18n, logs, metrics, outbox, security
@@ -114,7 +115,7 @@ class RowId(IntegerConverter):
     matches no route (404), instead of reaching PostgreSQL and overflowing there (500)."""
 
     def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", ROW_ID_MAX)
         super().__init__(url_map, *args, **kwargs)
 
 

@@ -14,6 +14,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db.base import Base, UTCDateTime
 
+# The largest id an INTEGER column holds (32 bits, as on PostgreSQL): ids from a URL or a form
+# beyond it are refused before they reach the database, which would answer with an error.
+ROW_ID_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

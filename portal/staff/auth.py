@@ -32,6 +32,7 @@ from portal.web.access import access, guard
 from portal.web.errors import error_page, report_unhandled, unavailable
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.i18n import safe_next
+from portal.web.questions.base import no_control_characters
 from portal.web.services import cipher
 
 bp = Blueprint("staff", __name__, url_prefix="/sagsbehandler")
@@ -43,7 +44,8 @@ class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mail"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[InputRequired(_l("Skriv din e-mail.")), Length(max=254)],
+        # No control characters: PostgreSQL refuses a NUL in the look-up (a 500, not a "no").
+        validators=[InputRequired(_l("Skriv din e-mail.")), Length(max=254), no_control_characters],
         render_kw={"autocomplete": "username", "spellcheck": False},
     )
     password = PasswordField(

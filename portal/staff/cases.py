@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 
 from portal import applications, casework, statuses
 from portal.dashboard import overview
-from portal.db.models import Application, StaffUser, Status, utcnow
+from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
 from portal.staff.auth import audit, bp, person_ref
 from portal.staff.case_forms import SearchForm, empty_case_forms
 from portal.web import db
@@ -53,7 +53,6 @@ APPLIED_BY_WORDS = {
     "guardian": _l("Værge"),
     "helper": _l("En hjælper"),
 }
-ROW_ID_MAX = 2**31 - 1  # an id beyond a 32-bit INTEGER overflows PostgreSQL
 
 
 def rows_for(found: list[Application]) -> list[casework.QueueRow]:

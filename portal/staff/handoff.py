@@ -21,7 +21,7 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from portal import dashboard
-from portal.db.models import Application, OutboxKind, StaffRole, utcnow
+from portal.db.models import ROW_ID_MAX, Application, OutboxKind, StaffRole, utcnow
 from portal.handoff import admin_queries
 from portal.outbox import queue
 from portal.staff.auth import audit, bp
@@ -57,7 +57,7 @@ NOTICES = {
 class SendAgainForm(FlaskForm):
     """The message's id travels in the form, not the URL: the button sits in its table row."""
 
-    message = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    message = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=ROW_ID_MAX)])
 
 
 def age_words(age: timedelta | None) -> str | None:

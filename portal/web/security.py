@@ -66,6 +66,10 @@ def init_app(app: Flask) -> None:
 def _first() -> ResponseReturnValue | None:
     logs.start_request()
     if not isinstance(request.routing_exception, HOST_ERRORS):
+        if not _utf8(request.query_string):
+            # Links, the language switch and the API all read the query as text; werkzeug's
+            # full_path decodes it strictly, so bytes that are not UTF-8 would end as a 500.
+            abort(400)
         if request.mimetype == "multipart/form-data" and request.files:
             # No form here takes a file. Flask-WTF would hand a file part to a text field
             # as a FileStorage, which the field's string handling cannot take. Only multipart
@@ -80,3 +84,11 @@ def _first() -> ResponseReturnValue | None:
     g.portal_endpoint = endpoint
     view = current_app.view_functions[endpoint]
     return current_app.ensure_sync(view)()  # type: ignore[no-any-return]
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True

@@ -409,3 +409,32 @@ def test_a_click_that_finds_the_draft_gone_lands_on_the_receipt(
 def looks_like_the_old_draft(app: Flask) -> str:
     with database(app).transaction() as session:
         return str(session.scalar(select(Application.draft_key)))
+
+
+# Found by the fuzz suite (tests/fuzz) after the probe --------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/privatliv", "/ansoeg/hvem", "/sagsbehandler/", "/api/v1/events"]
+)
+def test_a_query_string_that_is_not_utf8_gets_a_400(client: FlaskClient, path: str) -> None:
+    response = client.get(path, environ_overrides={"QUERY_STRING": "next=\xff"})
+    assert response.status_code == 400
+
+
+def test_send_again_with_an_id_beyond_the_column_is_refused(app: Flask) -> None:
+    admin = staff_client(app, "575", "outbox@vejen.dk", StaffRole.ADMIN)
+    csrf = csrf_from(admin, "/sagsbehandler/admin/overfoersler")
+    for number in BEYOND:
+        response = admin.post(
+            "/sagsbehandler/admin/overfoersler/send-igen",
+            data={"message": number, "csrf_token": csrf},
+        )
+        assert response.status_code < 500, number
+
+
+def test_a_nul_in_the_login_email_is_an_error_not_a_crash(app: Flask) -> None:
+    client = app.test_client()
+    response = login(client, "a\x00@vejen.dk", "noget")
+    assert response.status_code == 200
+    assert errors(response.get_data(as_text=True))
