@@ -86,6 +86,10 @@ def _register_jinja(app: Flask) -> None:
     )
     # A list of answers, as opposed to one text (lazy translated texts are not str).
     app.jinja_env.tests["many"] = lambda value: isinstance(value, list | tuple)
+    # An option's checked attribute, or in a question page's skeleton the hole for it.
+    from portal.citizen.step_pages import checked
+
+    app.jinja_env.filters["checked"] = checked
     _register_components(app)
 
 

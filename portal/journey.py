@@ -155,21 +155,24 @@ class SectionState:
 def sections(answers: Answers, current: str) -> list[SectionState]:
     """The step indicator: each section, whether it is done, current, or reachable."""
     steps = visible(answers)
+    # A visible step may be visited when it comes no later than the first unanswered one
+    # (may_visit's rule), so one pass finds where every section's first step stands.
+    gap = next((i for i, step in enumerate(steps) if step.id not in answers), len(steps))
     current_section = BY_ID[current].section if current in BY_ID else None
     states = []
     for section in Section:
-        members = [s for s in steps if s.section == section]
+        members = [(i, step) for i, step in enumerate(steps) if step.section == section]
         if not members:
             continue
-        done = all(s.id in answers for s in members if s.id != FINAL)
-        reachable = may_visit(members[0].id, answers)
+        first_index, first = members[0]
+        done = all(step.id in answers for _, step in members if step.id != FINAL)
         states.append(
             SectionState(
                 section=section,
-                first_step=members[0].id,
+                first_step=first.id,
                 done=done and section != Section.SEND,
                 current=section == current_section,
-                reachable=reachable,
+                reachable=first_index <= gap and not fixed(first.id, answers),
             )
         )
     return states

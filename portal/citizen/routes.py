@@ -12,11 +12,12 @@ from werkzeug.exceptions import NotFound
 
 from portal import drafts, journey
 from portal.citizen import session as drafts_in_session
+from portal.citizen.step_pages import fast_page
 from portal.citizen.steps import (
     FORMS,
     SECTION_TITLES,
     STEP_BY_SLUG,
-    indicator,
+    indicator_html,
     section_number,
     step_url,
 )
@@ -43,7 +44,7 @@ def context_for(answers: dict[str, Any]) -> Context:
 def page_args(step_id: str, answers: dict[str, Any], **extra: Any) -> dict[str, Any]:
     back = journey.previous_step(step_id, answers)
     return {
-        "steps": indicator(answers, step_id),
+        "steps": indicator_html(answers, step_id),
         "section": section_number(step_id),
         "section_title": SECTION_TITLES[journey.BY_ID[step_id].section],
         "section_count": len(journey.Section),
@@ -70,10 +71,15 @@ def begin() -> ResponseReturnValue:
     return redirect(step_url(journey.first_unanswered(answers).id), 303)
 
 
-def render_step(step_id: str, form: StepForm, answers: dict[str, Any], status: int = 200) -> Any:
-    return render_template(
-        "citizen/step.html", form=form, step_id=step_id, **page_args(step_id, answers)
-    ), status
+def render_step(
+    step_id: str,
+    form: StepForm,
+    answers: dict[str, Any],
+    status: int = 200,
+    args: dict[str, Any] | None = None,
+) -> Any:
+    args = args if args is not None else page_args(step_id, answers)
+    return render_template("citizen/step.html", form=form, step_id=step_id, **args), status
 
 
 @bp.route("/ansoeg/<slug>", methods=["GET", "POST"])
@@ -89,16 +95,20 @@ def step(slug: str) -> ResponseReturnValue:
         return redirect(step_url(journey.first_unanswered(answers).id), 303)
     form_class = FORMS[step_id]
     stored = answers.get(step_id, {})
-    form = (
-        form_class(data=form_class.initial_data(stored))
-        if request.method == "GET"
-        else form_class()
-    )
     context = context_for(answers)
+    if request.method == "GET":
+        # The page from its skeleton (portal.citizen.step_pages), else rendered in full.
+        args = page_args(step_id, answers)
+        page = fast_page(step_id, form_class, stored, context, args)
+        if page is not None:
+            return page
+        form = form_class(data=form_class.initial_data(stored))
+        form.context = context
+        form.speak(context)
+        return render_step(step_id, form, answers, args=args)
+    form = form_class()
     form.context = context
     form.speak(context)
-    if request.method == "GET":
-        return render_step(step_id, form, answers)
     if not form.validate():
         expired = bool(form.csrf_token.errors)
         if request.form.get("action") == "save" and not expired:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import current_app, has_request_context, request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from portal import journey
 from portal.web.i18n import lazy_gettext as _l
@@ -48,7 +50,21 @@ SECTION_TITLES = {
 }
 
 
+_URLS: dict[tuple[str, str], str] = {}
+
+
 def step_url(step_id: str, **params: Any) -> str:
+    """The step's address; a plain one is built once per step (url_for is not free)."""
+    if params or not has_request_context():
+        return _step_url(step_id, **params)
+    key = (request.script_root, step_id)
+    url = _URLS.get(key)
+    if url is None:
+        url = _URLS[key] = _step_url(step_id)
+    return url
+
+
+def _step_url(step_id: str, **params: Any) -> str:
     if step_id == "guidance":
         return url_for("citizen.guidance", **params)
     if step_id == journey.FINAL:
@@ -67,6 +83,22 @@ def indicator(answers: journey.Answers, current: str) -> list[dict[str, Any]]:
         }
         for state in journey.sections(answers, current)
     ]
+
+
+# The step indicator as HTML, by what it shows: the language, where the pages are, and each
+# section's state. A handful of states exist (not one per citizen): progress, no answers.
+_INDICATORS: dict[tuple[str, str, tuple[journey.SectionState, ...]], Markup] = {}
+
+
+def indicator_html(answers: journey.Answers, current: str) -> Markup:
+    """The step indicator for these answers, rendered once per state and language."""
+    states = tuple(journey.sections(answers, current))
+    key = (str(get_locale()), request.script_root, states)
+    html = _INDICATORS.get(key)
+    if html is None:
+        macro = current_app.jinja_env.globals["step_indicator"]
+        html = _INDICATORS[key] = Markup(macro(indicator(answers, current)))  # noqa: S704 (a macro's output)
+    return html
 
 
 def section_number(step_id: str) -> int:

@@ -80,3 +80,22 @@ def test_a_caseworker_registering_a_phone_application_skips_the_representatives_
     for step in ("relation", "authority", "representative"):
         assert step not in visible
     assert journey.prune(answers)[journey.REGISTRATION] == {"channel": "phone", "staff_id": 1}
+
+
+def test_a_section_is_reachable_exactly_when_its_first_step_may_be_visited() -> None:
+    """sections() finds reachability in one pass; may_visit() is the rule it must agree with,
+    for every prefix of answers, with gaps, for oneself, for another, and registered by phone."""
+    import random
+
+    rng = random.Random(12)
+    bases = [{"who": {"who": "self"}}, {"who": {"who": "other"}},
+             {"who": {"who": "other"}, journey.REGISTRATION: {"channel": "phone"}}]  # fmt: skip
+    for base in bases:
+        for _ in range(200):
+            answers = dict(base)
+            for step in journey.STEPS[1:-1]:
+                if rng.random() < 0.8:
+                    answers[step.id] = {}
+            current = rng.choice(journey.STEPS).id
+            for state in journey.sections(answers, current):
+                assert state.reachable == journey.may_visit(state.first_step, answers), state
