@@ -7,12 +7,13 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_app_context, request, session, url_for
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 from portal.web.assets import static_url
 
@@ -70,6 +71,34 @@ def _translations() -> Any:
     except AttributeError:
         g._portal_translations = get_translations()
         return g._portal_translations
+
+
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.") in the request's language, for a form's
+    Meta.get_translations. flask_wtf loads that catalogue from disk once per request, and
+    every field declared without a label asks for it; this keeps one per language."""
+
+    def __init__(self) -> None:
+        self._catalogues: dict[str, Any] = {}
+
+    def gettext(self, string: str) -> str:
+        return str(self._catalogue().ugettext(string))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(self._catalogue().ungettext(singular, plural, n))
+
+    def _catalogue(self) -> Any:
+        if not has_app_context():
+            return NULL_TRANSLATIONS
+        lang = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+        found = self._catalogues.get(lang)
+        if found is None:
+            found = Translations.load(messages_path(), [lang], domain="wtforms")
+            self._catalogues[lang] = found
+        return found
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
 
 
 def forget_translations() -> None:

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.ffb import Code
+from portal.web.i18n import WTFORMS_MESSAGES
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.voice import Q, Voice
 
@@ -70,6 +71,9 @@ class StepForm(FlaskForm):
 
     class Meta:
         locales = ("da_DK", "da")
+
+        def get_translations(self, form: Any) -> Any:
+            return WTFORMS_MESSAGES
 
     def choices_for(self, name: str, context: Context) -> Sequence[Choice]:
         return self.options.get(name, ())
