@@ -112,14 +112,24 @@ class Citizen:
 
 
 def make_drafts(app: Flask, answers: Mapping[str, Any], count: int) -> list[str]:
+    """`count` drafts holding `answers`, each of another person (CPR number): one person's
+    many applications would make every queue row list all the others as duplicates."""
     with app.app_context():
         data = cipher()
         with database(app).transaction() as sess:
             made = [drafts.create_draft(sess, data, Channel.WEB) for _ in range(count)]
-            encrypted = data.encrypt(dict(answers))
             for draft in made:
-                draft.answers_enc = encrypted
+                draft.answers_enc = data.encrypt(another_person(answers))
             return [d.id for d in made]
+
+
+def another_person(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers with a random CPR number for the same birth date (01-01-1990: the 7th
+    digit 0-3 keeps the century)."""
+    if "identity" not in answers:
+        return dict(answers)
+    cpr = f"010190-{secrets.randbelow(4000):04d}"
+    return {**answers, "identity": {**answers["identity"], "cpr": cpr}}
 
 
 def mint_cookie(app: Flask, values: Mapping[str, Any]) -> tuple[str, str]:
