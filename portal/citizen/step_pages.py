@@ -186,8 +186,10 @@ def _kind(field: Any) -> str | None:
 
 def _standard_code(form_class: type[StepForm], context: Context) -> str | None:
     # A form that picks its own choices or texts may read the municipality's standard.
-    own = form_class.choices_for is not StepForm.choices_for or (
-        form_class.speak is not StepForm.speak
+    own = any(
+        name in vars(cls)
+        for cls in form_class.__mro__[: form_class.__mro__.index(StepForm)]
+        for name in ("choices_for", "label_for", "speak")
     )
     return context.standard.code if own and context.standard is not None else None
 

@@ -111,6 +111,5 @@ def summary_rows(context: Context) -> list[tuple[str, list[Row]]]:
     for step in journey.visible(context.answers):
         if not step.summarised or step.id not in context.answers:
             continue
-        form = FORMS[step.id](formdata=None, meta={"csrf": False})
-        out.append((step.id, form.rows(context.answers[step.id], context, step.id)))
+        out.append((step.id, FORMS[step.id].rows(context.answers[step.id], context, step.id)))
     return out

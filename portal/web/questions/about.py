@@ -120,7 +120,8 @@ class MunicipalityForm(StepForm):
         )
     }
 
-    def choices_for(self, name: str, context: Context) -> Sequence[Choice]:
+    @classmethod
+    def choices_for(cls, name: str, context: Context) -> Sequence[Choice]:
         listed = sorted(context.standards.values(), key=lambda s: s.name.get("da"))
         # The question says "kommune" already; the options are the names alone.
         return [Choice(s.code, Q(Localized(s.name, short=True))) for s in listed] + [
@@ -191,16 +192,18 @@ class AgeForm(StepForm):
         born = stored.get("birth_date")
         return {**stored, "birth_date": date.fromisoformat(born) if born else None}
 
-    def rows(self, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
+    @classmethod
+    def rows(cls, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
         """One row, not one per box: the birth date when given (it is exact), else the age."""
         if stored.get("birth_date"):
-            answer = self.display("birth_date", stored["birth_date"])
+            answer = cls.display("birth_date", stored["birth_date"])
             return [Row(step, "birth_date", str(_l("Fødselsdato")), [answer])]
         age = stored.get("age")
-        answer = self.display("age", age) if age is not None else str(_l("Ikke besvaret"))
+        answer = cls.display("age", age) if age is not None else str(_l("Ikke besvaret"))
         return [Row(step, "age", str(_l("Alder")), [answer])]
 
-    def display(self, name: str, value: Any) -> str:
+    @classmethod
+    def display(cls, name: str, value: Any) -> str:
         if name == "birth_date" and value:
             return day(date.fromisoformat(value))
         return str(_l("%(years)s år", years=value)) if name == "age" else str(value)

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
 
 from portal.ffb import Code
@@ -75,8 +76,30 @@ class StepForm(FlaskForm):
         def get_translations(self, form: Any) -> Any:
             return WTFORMS_MESSAGES
 
-    def choices_for(self, name: str, context: Context) -> Sequence[Choice]:
-        return self.options.get(name, ())
+    # Texts and choices are classmethods: "check your answers" and the stored application
+    # (rows) need them without building a form for each of twenty questions.
+    @classmethod
+    def choices_for(cls, name: str, context: Context) -> Sequence[Choice]:
+        return cls.options.get(name, ())
+
+    @classmethod
+    def label_for(cls, name: str, context: Context) -> str | None:
+        """The question a field asks, in the voice and language of this request."""
+        label = cls.labels.get(name)
+        return label.say(context.voice) if label else None
+
+    @classmethod
+    def answer_names(cls) -> tuple[str, ...]:
+        """The answer fields' names in the form's order (WTForms' own: as declared)."""
+        names = _ANSWER_NAMES.get(cls)
+        if names is None:
+            unbound = [
+                (getattr(cls, name).creation_counter, name)
+                for name in dir(cls)
+                if not name.startswith("_") and isinstance(getattr(cls, name), UnboundField)
+            ]
+            names = _ANSWER_NAMES[cls] = tuple(name for _, name in sorted(unbound))
+        return names
 
     def speak(self, context: Context) -> None:
         """Put the texts in the voice and language of this request, and set the choices
@@ -87,8 +110,9 @@ class StepForm(FlaskForm):
         self.heading_text = self.heading.say(context.voice) if self.heading else None
         self.lead_text = self.lead.say(context.voice) if self.lead else None
         for name, item in self._fields.items():
-            if name in self.labels:
-                item.label.text = self.labels[name].say(context.voice)
+            label = self.label_for(name, context)
+            if label is not None:
+                item.label.text = label
             if name in self.hints:
                 item.description = self.hints[name].say(context.voice)
             choices = self.choices_for(name, context)
@@ -136,26 +160,30 @@ class StepForm(FlaskForm):
     def initial_data(cls, stored: Mapping[str, Any]) -> dict[str, Any]:
         return dict(stored)
 
-    def rows(self, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
+    @classmethod
+    def rows(cls, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
         """The stored answer as question and answer texts, as shown to the user."""
-        self.speak(context)
         rows = []
-        for item in self.answer_fields:
-            value = stored.get(item.name)
-            question = str(item.label.text)
-            choices = self.choice_map.get(item.name)
-            if choices is not None:
+        for name in cls.answer_names():
+            value = stored.get(name)
+            question = cls.label_for(name, context) or ""
+            choices = {c.value: c for c in cls.choices_for(name, context)}
+            if choices:
                 values = value if isinstance(value, list) else [value]
                 picked = [choices[v] for v in values if v in choices]
                 answer = [c.label.say(context.voice) for c in picked]
                 codes = [c.ffb for c in picked if c.ffb]
             else:
-                answer = [self.display(item.name, value)] if value not in (None, "") else []
+                answer = [cls.display(name, value)] if value not in (None, "") else []
                 codes = []
-            if not answer and item.name in self.optional_fields:
+            if not answer and name in cls.optional_fields:
                 continue
-            rows.append(Row(step, item.name, question, answer or [str(_l("Ikke besvaret"))], codes))
+            rows.append(Row(step, name, question, answer or [str(_l("Ikke besvaret"))], codes))
         return rows
 
-    def display(self, name: str, value: Any) -> str:
+    @classmethod
+    def display(cls, name: str, value: Any) -> str:
         return str(value)
+
+
+_ANSWER_NAMES: dict[type[StepForm], tuple[str, ...]] = {}

@@ -85,7 +85,8 @@ class IdentityForm(StepForm):
         if born and stdnum_cpr.get_birth_date(number) != date.fromisoformat(born):
             raise ValidationError(_l("CPR-nummeret passer ikke med fødselsdatoen. Tjek dem begge."))
 
-    def display(self, name: str, value: Any) -> str:
+    @classmethod
+    def display(cls, name: str, value: Any) -> str:
         # The CPR number is never shown in full again after it is typed.
         return f"{str(value)[:6]}-xxxx" if name == "cpr" else str(value)
 

@@ -274,14 +274,16 @@ class OfferWishForm(StepForm):
     hints = {"offer": Q(_l("Skriv det, hvis du har et ønske. Det er kommunen, der bestemmer."))}
     optional_fields = frozenset({"offer_text"})
 
-    def speak(self, context: Context) -> None:
-        super().speak(context)
+    @classmethod
+    def label_for(cls, name: str, context: Context) -> str | None:
         # Næstved's standard names the two providers (leverandører), not offers to pick.
         standard = context.standard
-        if standard is not None and standard.offers.kind is OfferKind.PROVIDERS:
-            self.offer.label.text = PROVIDER_LABEL.say(context.voice)
+        if name == "offer" and standard is not None and standard.offers.kind is OfferKind.PROVIDERS:
+            return PROVIDER_LABEL.say(context.voice)
+        return super().label_for(name, context)
 
-    def choices_for(self, name: str, context: Context) -> Sequence[Choice]:
+    @classmethod
+    def choices_for(cls, name: str, context: Context) -> Sequence[Choice]:
         if name != "offer":
             return ()
         named = context.standard.offers.items if context.standard is not None else ()
@@ -306,7 +308,8 @@ class OfferWishForm(StepForm):
             answer["offer_text"] = None
         return answer
 
-    def rows(self, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
+    @classmethod
+    def rows(cls, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
         if stored.get("offer") != OTHER_OFFER:
             stored = {**stored, "offer_text": None}
         return super().rows(stored, context, step)
