@@ -36,7 +36,7 @@ from wtforms.fields.choices import Choice as RenderedChoice
 
 from portal.web.fields import DatePartsField, MultiCheckboxField
 from portal.web.questions.base import Context, StepForm
-from portal.web.questions.voice import Voice
+from portal.web.questions.voice import Q, Voice
 from portal.web.text import printable
 
 OPEN, CLOSE = "\ue000", "\ue001"
@@ -282,3 +282,47 @@ def _text(value: Any, kind: str, filters: Sequence[Callable[[Any], Any]]) -> str
     for run in filters:
         value = run(value)
     return "" if value is None else str(value)
+
+
+# A page around a body made per request (the guidance): the frame is a skeleton too.
+_FRAMES: dict[tuple[str, str, bool, bool, bool, str], Skeleton | None] = {}
+
+
+def framed_page(
+    template: str, heading: Q, voice: Voice, args: Mapping[str, Any], body: Markup
+) -> str | None:
+    """`template` with its heading in `voice`, the page args and `body`: the frame from its
+    skeleton (everything but the body is the same for every citizen with this voice and
+    language), the body as given. None where only the full render will do."""
+    from_check = PLAIN_QUERIES.get(request.query_string)
+    if from_check is None:
+        return None
+    has_back = args["back_url"] is not None
+    key = (template, str(get_locale()), voice.other, from_check, has_back, request.script_root)
+    if key not in _FRAMES:
+        slot_voice: Voice = SlotVoice(other=True) if voice.other else Voice(other=False)
+        html = render_template(
+            template, heading=heading.say(slot_voice), body=Slot("body"), form=None,
+            **{**args, "steps": Slot("steps"), "back_url": Slot("back") if has_back else None},
+        )  # fmt: skip
+        skeleton = Skeleton.parse(html)
+        with _LOCK:
+            _FRAMES[key] = (
+                skeleton
+                if _holes(skeleton)
+                <= {"body", "steps", "back"} | ({"name", "Name"} if voice.other else set())
+                else None
+            )
+    skeleton = _FRAMES[key]
+    if skeleton is None:
+        return None
+    values = {"body": str(body), "steps": str(args["steps"])}
+    if has_back:
+        values["back"] = str(escape(args["back_url"]))
+    if voice.other:
+        values["name"], values["Name"] = str(escape(voice.name)), str(escape(voice.Name))
+    return skeleton.fill(values, {})
+
+
+def _holes(skeleton: Skeleton) -> set[str]:
+    return {field for _, field, _ in skeleton.slots}

@@ -141,3 +141,26 @@ def test_a_page_asked_with_another_query_is_rendered_in_full(
 ) -> None:
     assert client.get("/ansoeg/hvem?x=1").status_code == 200
     assert renders == [False]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("other", [False, True], ids=["self", "other"])
+def test_the_guidance_page_in_its_frame_is_the_full_render(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, lang: str, other: bool
+) -> None:
+    set_language(client, lang)
+    answers = journey_answers(other)
+    for path in walk(client, answers):
+        if path == "/ansoeg/vejledning":
+            break
+    for query in ("", "?fra=tjek"):
+        framed = client.get("/ansoeg/vejledning" + query)
+        with monkeypatch.context() as patch:
+            patch.setattr(routes, "framed_page", lambda *_args: None)
+            full = client.get("/ansoeg/vejledning" + query)
+        assert framed.status_code == full.status_code == 200
+        framed_html = TOKEN_RE.sub("TOKEN", framed.get_data(as_text=True))
+        assert framed_html == TOKEN_RE.sub("TOKEN", full.get_data(as_text=True))
+        assert ("Åse &lt;b&gt;" in framed_html) is other
+    kept = "".join(part for s in step_pages._FRAMES.values() if s for part in s.parts)
+    assert "Åse" not in kept and "akvareller" not in kept
