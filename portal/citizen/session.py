@@ -8,9 +8,10 @@ from flask import current_app, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from portal import drafts as keyed
+from portal import journey
 from portal.db import drafts
 from portal.db.models import Channel, Draft
-from portal.web import db
+from portal.web import db, metrics
 from portal.web.questions import DRAFT_KEY
 from portal.web.services import cipher, standards
 
@@ -41,9 +42,13 @@ def load_answers(draft: Draft | keyed.StoredDraft | None) -> dict[str, dict[str,
 
 def save_answers(draft: keyed.StoredDraft | None, answers: dict[str, Any]) -> None:
     """Save in the request's write transaction; creates the draft on the first answer."""
-    if draft is None or not keyed.store_answers(
+    if draft is not None and keyed.store_answers(
         db.session().connection(), draft.id, cipher().encrypt(answers)
     ):
+        # A caseworker's registration keeps its channel in the answers (journey.REGISTRATION).
+        channel = answers.get(journey.REGISTRATION, {}).get("channel", Channel.WEB.value)
+        metrics.note_draft_saved(db.session(), draft.id, channel)
+    else:
         # The first answer, or a draft deleted since this request read it: a new one.
         created = drafts.create_draft(db.session(), cipher(), Channel.WEB)
         drafts.write_answers(db.session(), cipher(), created, answers)

@@ -193,6 +193,13 @@ def _note_writes(session: Session, _context: Any) -> None:
             notes["drafts"][obj.id] = obj.channel
 
 
+def note_draft_saved(session: Session, draft_id: str, channel: str) -> None:
+    """A draft written without the ORM (portal.drafts' keyed UPDATE, which after_flush does
+    not see): counted when the transaction commits, as the others."""
+    notes = session.info.setdefault(NOTES, {"drafts": {}, "applications": {}})
+    notes["drafts"][draft_id] = channel
+
+
 @event.listens_for(Session, "after_commit")
 def _count_writes(session: Session) -> None:
     if session.in_nested_transaction():
