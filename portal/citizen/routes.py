@@ -97,7 +97,7 @@ def step(slug: str) -> ResponseReturnValue:
     form_class = FORMS[step_id]
     stored = answers.get(step_id, {})
     context = context_for(answers)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD (a link checker's), which is a GET unsent
         # The page from its skeleton (portal.citizen.step_pages), else rendered in full.
         args = page_args(step_id, answers)
         page = fast_page(step_id, form_class, stored, context, args)

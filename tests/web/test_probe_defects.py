@@ -438,3 +438,11 @@ def test_a_nul_in_the_login_email_is_an_error_not_a_crash(app: Flask) -> None:
     response = login(client, "a\x00@vejen.dk", "noget")
     assert response.status_code == 200
     assert errors(response.get_data(as_text=True))
+
+
+def test_a_head_request_to_a_question_page_is_the_page_unsent(client: FlaskClient) -> None:
+    """HEAD (a link checker) ran the POST branch: the page with errors, and no CSRF token."""
+    answer_until(client, stop="/ansoeg/dage")
+    head = client.head("/ansoeg/dage")
+    assert head.status_code == 200
+    assert head.headers["Content-Length"] == client.get("/ansoeg/dage").headers["Content-Length"]
