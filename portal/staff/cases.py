@@ -69,21 +69,29 @@ def parse_cursor(raw: str | None) -> casework.Cursor | None:
     if not raw or "_" not in raw:
         return None
     when, _, ident = raw.rpartition("_")
-    if not (ident.isascii() and ident.isdigit()) or not 0 < int(ident) <= ROW_ID_MAX:
+    row = row_id(ident)
+    if row is None:
         return None
     try:
         parsed = datetime.fromisoformat(when)
         at = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
     except (ValueError, OverflowError):
         return None
-    return casework.Cursor(at, int(ident))
+    return casework.Cursor(at, row)
 
 
 def same_person(raw: str | None) -> Application | None:
     """?samme=<id>: the open applications of the person that application is for."""
-    if not raw or not raw.isdigit() or not 0 < int(raw) <= ROW_ID_MAX:
+    row = row_id(raw)
+    return own_application(row) if row is not None else None
+
+
+def row_id(raw: str | None) -> int | None:
+    """A row id from a query parameter, or None: ASCII digits only (isdigit() alone lets "²"
+    through, which int() refuses) and within the column (ROW_ID_MAX)."""
+    if not raw or not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= ROW_ID_MAX:
         return None
-    return own_application(int(raw))
+    return int(raw)
 
 
 def queue_filter(same: Application | None) -> casework.QueueFilter:

@@ -446,3 +446,10 @@ def test_a_head_request_to_a_question_page_is_the_page_unsent(client: FlaskClien
     head = client.head("/ansoeg/dage")
     assert head.status_code == 200
     assert head.headers["Content-Length"] == client.get("/ansoeg/dage").headers["Content-Length"]
+
+
+@pytest.mark.parametrize("same", ["²", "99999999999999999999", "-1", "x"])
+def test_a_strange_same_person_parameter_shows_the_queue(app: Flask, same: str) -> None:
+    submitted(app)
+    staff = staff_client(app, "575", "same@vejen.dk")
+    assert staff.get("/sagsbehandler/", query_string={"samme": same}).status_code == 200
