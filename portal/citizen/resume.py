@@ -17,12 +17,13 @@ from portal.citizen.steps import step_url
 from portal.db import drafts
 from portal.web import db, services
 from portal.web.access import access
+from portal.web.forms import PortalForm
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.outbox import mail_settings, queue_mail
 
 
-class ResumeMailForm(FlaskForm):
+class ResumeMailForm(PortalForm):
     email = EmailField(
         _l("Din e-mail"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],

@@ -21,11 +21,12 @@ from portal.staff.audit_names import AUDIT_ACTIONS
 from portal.staff.auth import audit, bp, person_ref
 from portal.web import db
 from portal.web.access import access
+from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher
 
 
-class NewStaffForm(FlaskForm):
+class NewStaffForm(PortalForm):
     email = EmailField(
         _l("E-mail"),
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
@@ -115,7 +116,7 @@ def staff_change(staff_id: int, action: str) -> ResponseReturnValue:
     return redirect(url_for("staff.staff_list"), 303)
 
 
-class AccessRequestForm(FlaskForm):
+class AccessRequestForm(PortalForm):
     cpr = StringField(
         _l("Borgerens CPR-nummer"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],

@@ -19,7 +19,6 @@ from flask import (
     url_for,
 )  # fmt: skip
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
@@ -30,6 +29,7 @@ from portal.db.models import StaffRole, StaffUser, utcnow
 from portal.web import db, metrics
 from portal.web.access import access, guard
 from portal.web.errors import error_page, report_unhandled, unavailable
+from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.i18n import safe_next
 from portal.web.questions.base import no_control_characters
@@ -40,7 +40,7 @@ COOKIE = "portal_staff"
 SEEN_KEY = "staff_seen"
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(
         _l("E-mail"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
@@ -109,7 +109,7 @@ def pending_staff() -> StaffUser | None:
     return staff_auth.staff_by_id(db.session(), int(pending.get("id", 0)))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PortalForm):
     code = StringField(
         _l("Kode fra din app"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],

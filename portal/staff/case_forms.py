@@ -17,6 +17,7 @@ from portal import applications, decisions
 from portal.applications import Outcome
 from portal.standards import Standard
 from portal.web.fields import DatePartsField, optional_choice
+from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import no_control_characters
 from portal.web.services import standards
@@ -47,7 +48,7 @@ def named(validator: Any, message: Any) -> Any:
     return check
 
 
-class RequestInformationForm(FlaskForm):
+class RequestInformationForm(PortalForm):
     message = long_text(
         _l("Hvad skal borgeren sende eller svare på?"),
         InputRequired(_l("Skriv, hvad kommunen har brug for.")),
@@ -68,7 +69,7 @@ CHOOSE_DAY_LENGTH = _l("Vælg, om borgeren får hele eller halve dage.")
 CHOOSE_TRANSPORT = _l("Vælg, om kommunen betaler kørsel.")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PortalForm):
     """Granted, partly granted or refused. A grant names the offer and the days; anything
     less than a full grant has reasons, and its letter gets the complaint guidance."""
 
@@ -200,15 +201,15 @@ class DecisionForm(FlaskForm):
         return decisions.with_complaint(made, standard)
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(PortalForm):
     reason = long_text(_l("Hvorfor genåbnes sagen?"), InputRequired(_l("Skriv hvorfor.")))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PortalForm):
     text = long_text(_l("Intern note"), InputRequired(_l("Skriv noten.")))
 
 
-class SearchForm(FlaskForm):
+class SearchForm(PortalForm):
     query = StringField(
         _l("Søg på nummer eller CPR-nummer"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],

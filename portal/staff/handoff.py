@@ -27,6 +27,7 @@ from portal.outbox import queue
 from portal.staff.auth import audit, bp
 from portal.web import db
 from portal.web.access import access
+from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.outbox import handoff, policy
 
@@ -54,7 +55,7 @@ NOTICES = {
 }
 
 
-class SendAgainForm(FlaskForm):
+class SendAgainForm(PortalForm):
     """The message's id travels in the form, not the URL: the button sits in its table row."""
 
     message = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=ROW_ID_MAX)])

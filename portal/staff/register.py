@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -19,12 +18,13 @@ from portal.staff.cases import staff
 from portal.web import db
 from portal.web.access import access
 from portal.web.case_words import CHANNEL_NAMES
+from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions import DRAFT_KEY
 from portal.web.services import cipher
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PortalForm):
     channel = RadioField(
         _l("Hvordan kom ansøgningen?"),
         choices=[

@@ -82,9 +82,15 @@ class WTFormsMessages:
         self._catalogues: dict[str, Any] = {}
 
     def gettext(self, string: str) -> str:
+        own = _OWN_WORDS.get(string)
+        if own is not None and has_app_context():
+            return str(own)
         return str(self._catalogue().ugettext(string))
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
+        own = _OWN_WORDS.get(singular)
+        if own is not None and has_app_context():
+            return str(own)
         return str(self._catalogue().ungettext(singular, plural, n))
 
     def _catalogue(self) -> Any:
@@ -154,3 +160,28 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(gettext=_gettext, _=_gettext, ngettext=_ngettext)
     app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+
+
+# WTForms has no Danish catalogue, so a tampered choice or an overlong value answered a Danish
+# page in English. These are the messages its fields and validators can still give here (every
+# field's own validators carry our words already); WTForms fills the %(...)d placeholders
+# itself after translating, so ours keep them. Danish has one form for both numbers.
+_OWN_WORDS: dict[str, Any] = {
+    "Not a valid choice.": lazy_gettext("Vælg et af svarene på listen."),
+    "Invalid Choice: could not coerce.": lazy_gettext("Vælg et af svarene på listen."),
+    "'%(value)s' is not a valid choice for this field.": lazy_gettext(
+        "Vælg kun blandt svarene på listen."
+    ),
+    "Invalid choice(s): one or more data inputs could not be coerced.": lazy_gettext(
+        "Vælg kun blandt svarene på listen."
+    ),
+    "Not a valid integer value.": lazy_gettext("Skriv et helt tal."),
+    "Not a valid date value.": lazy_gettext("Skriv en dato, der findes."),
+    "This field is required.": lazy_gettext("Udfyld feltet."),
+    "Invalid email address.": lazy_gettext("Skriv e-mailen sådan her: navn@eksempel.dk."),
+    "Field cannot be longer than %(max)d character.": lazy_gettext("Skriv højst %(max)d tegn."),
+    "Field must be at least %(min)d character long.": lazy_gettext("Skriv mindst %(min)d tegn."),
+    "Number must be between %(min)s and %(max)s.": lazy_gettext(
+        "Skriv et tal fra %(min)s til %(max)s."
+    ),
+}

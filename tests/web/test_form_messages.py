@@ -1,5 +1,6 @@
-"""WTForms' own messages (a value no option has) come from one catalogue per language, loaded
-once (portal.web.i18n.WTFormsMessages), not read from disk for every request."""
+"""WTForms' own messages (a value no option has, an overlong value) speak the page's language:
+WTForms has no Danish catalogue, so the portal gives its own words (portal.web.i18n), and the
+rest come from one catalogue per language, loaded once, not read from disk for every request."""
 
 from __future__ import annotations
 
@@ -12,15 +13,39 @@ from tests.web.helpers import set_language
 from tests.web.journey import errors, token
 
 
+CHOOSE_FROM_LIST = {
+    "da": "Vælg et af svarene på listen.",
+    "en": "Choose one of the answers in the list.",
+}
+
+
 @pytest.mark.parametrize("lang", ["da", "en"])
-def test_a_value_no_option_has_is_refused_with_wtforms_message(
+def test_a_value_no_option_has_is_refused_in_the_page_s_language(
     client: FlaskClient, lang: str
 ) -> None:
     set_language(client, lang)
     page = client.get("/ansoeg/hvem").get_data(as_text=True)
     response = client.post("/ansoeg/hvem", data={"who": "everyone", "csrf_token": token(page)})
     assert response.status_code == 200
-    assert errors(response.get_data(as_text=True)) == ["Not a valid choice."]
+    assert errors(response.get_data(as_text=True)) == [CHOOSE_FROM_LIST[lang]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("da", "Skriv højst 254 tegn."), ("en", "Write no more than 254 characters.")],
+)
+def test_a_staff_form_s_default_length_message_is_in_the_page_s_language(
+    client: FlaskClient, lang: str, expected: str
+) -> None:
+    set_language(client, lang)
+    page = client.get("/sagsbehandler/login").get_data(as_text=True)
+    response = client.post(
+        "/sagsbehandler/login",
+        data={"email": "a" * 250 + "@b.dk", "password": "x", "csrf_token": token(page)},
+    )
+    body = response.get_data(as_text=True)
+    assert expected in body
+    assert "Field cannot be longer" not in body
 
 
 def test_each_language_s_catalogue_is_loaded_once(app: Flask) -> None:

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
-from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.validators import ValidationError
 
 from portal.ffb import Code
-from portal.web.i18n import WTFORMS_MESSAGES
+from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.voice import Q, Voice
 
@@ -62,7 +61,7 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class StepForm(FlaskForm):
+class StepForm(PortalForm):
     heading: ClassVar[Q | None] = None  # the h1 of a page with several fields
     lead: ClassVar[Q | None] = None
     labels: ClassVar[dict[str, Q]] = {}
@@ -72,9 +71,6 @@ class StepForm(FlaskForm):
 
     class Meta:
         locales = ("da_DK", "da")
-
-        def get_translations(self, form: Any) -> Any:
-            return WTFORMS_MESSAGES
 
     # Texts and choices are classmethods: "check your answers" and the stored application
     # (rows) need them without building a form for each of twenty questions.

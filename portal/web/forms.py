@@ -1,0 +1,17 @@
+"""The base of every form the portal declares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+from portal.web.i18n import WTFORMS_MESSAGES
+
+
+class PortalForm(FlaskForm):
+    """A FlaskForm whose WTForms messages follow the page's language, Danish included."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            return WTFORMS_MESSAGES
