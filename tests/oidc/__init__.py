@@ -1,0 +1,1 @@
+"""A local OpenID Connect provider for the citizen login's tests and for local trials."""
