@@ -37,6 +37,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 from werkzeug.serving import make_server
 
+from portal.identity import PROFILES
 from tests.oidc import people
 
 # What a test may ask to go wrong in the next login (POST /control/next {"faults": [...]}).
@@ -83,6 +84,7 @@ class State:
     """Everything the provider remembers; one lock guards it (the server is threaded)."""
 
     issuer: str = ""
+    profile: str = people.DEFAULT_PROFILE  # the claim names of the chooser page's logins
     clients: dict[str, Client] = field(default_factory=dict)
     next_login: tuple[dict[str, Any], frozenset[str]] | None = None
     grants: dict[str, Grant] = field(default_factory=dict)
@@ -174,7 +176,7 @@ def _authorize(state: State) -> Any:
         chosen = state.next_login
         state.next_login = None
     if chosen is None:
-        chosen = _from_chooser(args)
+        chosen = _from_chooser(args, state.profile)
         if chosen is None:
             return _chooser_page(args)
     claims, faults = chosen
@@ -192,14 +194,14 @@ def _authorize(state: State) -> Any:
     return back(code=code)
 
 
-def _from_chooser(args: Any) -> tuple[dict[str, Any], frozenset[str]] | None:
+def _from_chooser(args: Any, profile: str) -> tuple[dict[str, Any], frozenset[str]] | None:
     """The test person picked on the chooser page (a POST back to /authorize)."""
     if request.method != "POST":
         return None
     person = people.PEOPLE.get(args.get("person", ""))
     if person is None:
         return None
-    return people.claims(person, args.get("profile") or people.DEFAULT_PROFILE), frozenset()
+    return people.claims(person, profile), frozenset()
 
 
 def _chooser_page(args: Any) -> Response:
@@ -401,9 +403,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--client-secret", default="portal-test-secret")
     parser.add_argument("--redirect-uri", action="append", default=[])
     parser.add_argument("--post-logout-redirect-uri", action="append", default=[])
+    parser.add_argument("--profile", choices=sorted(PROFILES), default=people.DEFAULT_PROFILE,
+                        help="the claim names of the chooser page's logins")  # fmt: skip
     args = parser.parse_args(argv)
     key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(4)}, private=True)
-    state = State()
+    state = State(profile=args.profile)
     state.clients[args.client_id] = Client(
         args.client_secret, set(args.redirect_uri), set(args.post_logout_redirect_uri)
     )
