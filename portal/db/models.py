@@ -325,3 +325,18 @@ class MailQuota(Base):
     # Indexed: expired counters are deleted by it.
     window_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     sent: Mapped[int] = mapped_column(default=0)
+
+
+class CitizenLogin(Base):
+    """A citizen's MitID login (portal.db.citizen_logins). Kept on the server, so the browser
+    holds a random handle and nothing personal; the table holds the handle's digest, the
+    citizen and the provider's ID token (for its logout), both encrypted."""
+
+    __tablename__ = "citizen_login"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the handle
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed: the purge deletes by it.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    citizen_enc: Mapped[str] = mapped_column(Text)
+    id_token_enc: Mapped[str] = mapped_column(Text)
