@@ -13,7 +13,7 @@ from portal.crypto import DataCipher
 from portal.db.models import ROW_ID_MAX
 from portal.extensions import babel, csrf
 from portal.standards import load_all
-from portal.web import assets, errors, i18n, logs, metrics, outbox, security
+from portal.web import assets, citizen_login, errors, i18n, logs, metrics, outbox, security
 from portal.web import db as web_db
 from portal.web.text import answer_row, day, iso_when, printable, soft_hyphens, when
 
@@ -60,6 +60,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_proxy(app)
     _register_jinja(app)
     _register_blueprints(app)
+    # MitID login, when configured; a wrong login setting stops start-up here (ConfigError).
+    citizen_login.init_app(app)
     _register_cli(app)
     return app
 

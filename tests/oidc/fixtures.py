@@ -1,0 +1,45 @@
+"""Fixtures for tests of the citizen login, loaded by the tests that use them with
+`pytest_plugins = ("tests.oidc.fixtures",)` (the steps are in tests/oidc/steps.py).
+
+`oidc_provider` is the real provider, one subprocess per test session (and per xdist worker).
+`login_app` is the portal with login on, against the same database as the `app` fixture (so
+on SQLite and on PostgreSQL, emptied after each test as usual): one app per database, made
+once, since login settings are read at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from portal.web.db import database
+from tests.conftest import make_app
+from tests.oidc.running import RunningProvider, start_provider
+from tests.oidc.steps import CALLBACK, LOGGED_OUT
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[RunningProvider]:
+    provider = start_provider()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def login_apps() -> Iterator[dict[str, Flask]]:
+    made: dict[str, Flask] = {}
+    yield made
+    for app in made.values():
+        database(app).engine.dispose()
+
+
+@pytest.fixture
+def login_app(app: Flask, oidc_provider: RunningProvider, login_apps: dict[str, Flask]) -> Flask:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url not in login_apps:
+        login_apps[url] = make_app(url, **oidc_provider.login_settings())
+    oidc_provider.reset()
+    oidc_provider.allow(CALLBACK, LOGGED_OUT)
+    return login_apps[url]
