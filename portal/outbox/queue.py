@@ -41,11 +41,16 @@ class Policy:
     lease: timedelta = timedelta(minutes=5)
 
     def backoff(self, attempts: int, retry_after: float | None, rng: random.Random) -> timedelta:
-        """Exponential with equal jitter, so workers that failed together do not return
-        together; a receiver's Retry-After is a floor (capped at the longest wait)."""
+        """Exponential with jitter, so workers that failed together do not return together;
+        a receiver's Retry-After is a floor (capped at the longest wait)."""
         # Capped exponent: after a few dozen attempts 2**n overflows a timedelta.
         base = min(self.longest_retry, self.first_retry * 2 ** min(30, max(0, attempts - 1)))
-        wait: timedelta = base / 2 + base / 2 * rng.random()
+        # The jitter goes up from the step, so no retry comes before the first minute; at the
+        # top of the ladder it goes down from the longest wait, which is never exceeded.
+        if base < self.longest_retry:
+            wait: timedelta = min(self.longest_retry, base + base / 2 * rng.random())
+        else:
+            wait = base - base / 4 * rng.random()
         if retry_after is not None:
             wait = max(wait, min(self.longest_retry, timedelta(seconds=max(0.0, retry_after))))
         return wait

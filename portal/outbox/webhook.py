@@ -7,10 +7,12 @@ not guessed at), and every answer is read within the timeout.
 
 from __future__ import annotations
 
+import email.utils
 import http.client
 import json
 import ssl
 import time
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from portal.handoff import signing
@@ -33,14 +35,24 @@ def _connection(url: str, timeout: float) -> tuple[http.client.HTTPConnection, s
     return http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout), path
 
 
-def retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (its delta-seconds form; a date is ignored)."""
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header, in either of its forms (RFC 9110 10.2.3): a number
+    of seconds or an HTTP date. Anything else is ignored: the ordinary backoff applies."""
     if value is None:
         return None
+    text = value.strip()
     try:
-        return max(0.0, float(value.strip()))
+        return max(0.0, float(text))
     except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+        if when.tzinfo is None:  # "-0000": RFC 5322's "unknown zone", taken as UTC
+            when = when.replace(tzinfo=UTC)
+        at = when.timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    return max(0.0, at - (time.time() if now is None else now))
 
 
 def case_number(answer: bytes) -> str | None:

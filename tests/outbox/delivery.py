@@ -32,11 +32,15 @@ from tests.web.journey import answer_until, submit
 SCHEMA = Path(__file__).resolve().parents[2] / "docs/schemas/application-event-1.0.0.schema.json"
 
 
-def handoff_to(receiver: Receiver, code: str = "575") -> targets.Handoff:
+def handoff_to(
+    receiver: Receiver, code: str = "575", kle_facet: str | None = None
+) -> targets.Handoff:
     env = {
         f"PORTAL_DELIVERY_URL_{code}": receiver.url,
         f"PORTAL_DELIVERY_SECRET_{code}": receiver.secret,
     }
+    if kle_facet:
+        env[f"PORTAL_KLE_FACET_{code}"] = kle_facet
     if receiver.token:
         env[f"PORTAL_DELIVERY_TOKEN_{code}"] = receiver.token
     return targets.from_environ(env, production=False)

@@ -109,3 +109,24 @@ def test_a_wrong_secret_is_refused_by_the_receiver_and_retried_not_lost(
     assert receiver.cases() == []
     [message] = deliveries(app)
     assert "401" in (message.last_error or "") and message.state is OutboxState.FAILED
+
+
+def test_the_municipality_s_kle_action_facet_reaches_its_document(
+    app: Flask, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.extensions, "portal.handoff", handoff_to(receiver, kle_facet="G01"))
+    apply(app)
+    assert run_worker(app).delivered == 1
+    [event] = receiver.events()
+    kle = valid(json.loads(event["body"]))["classification"]["kle"]
+    assert kle == {
+        "subject": {"code": "27.54.08", "display": "Aktivitets- og samværstilbud"},
+        "action_facet": "G01",
+    }
+
+
+def test_without_a_facet_setting_the_document_names_none(app: Flask, receiver: Receiver) -> None:
+    apply(app)
+    assert run_worker(app).delivered == 1
+    [event] = receiver.events()
+    assert valid(json.loads(event["body"]))["classification"]["kle"]["action_facet"] is None

@@ -75,7 +75,7 @@ def test_failures_are_retried_later_then_dead_after_the_limit_and_sent_again_on_
     )
     failed = row(app, message_id)
     assert failed.last_error == "The receiver answered 500"
-    assert now + timedelta(seconds=30) <= failed.next_attempt_at <= now + timedelta(seconds=60)
+    assert now + timedelta(seconds=60) <= failed.next_attempt_at <= now + timedelta(seconds=90)
     assert lease(app, now + timedelta(seconds=10)) is None  # not due yet
     later = now + timedelta(hours=2)  # past the one-hour limit
     leased = lease(app, later)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from cryptography.fernet import Fernet
 
 from portal import config, create_app
+from portal.web.outbox import policy
 
 STRONG_SECRET = "x" * 48
 
@@ -82,3 +85,12 @@ def test_several_data_keys_are_accepted_for_rotation(monkeypatch: pytest.MonkeyP
     keys = f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}"
     app = build(monkeypatch, production(PORTAL_DATA_KEYS=keys))
     assert app.config["DATA_KEYS"] == keys
+
+
+def test_the_outbox_defaults_are_the_issue_s_a_minute_six_hours_and_three_days() -> None:
+    app = create_app(config.from_environment({"PORTAL_ENV": "test"}))
+    with app.app_context():
+        found = policy()
+    assert found.first_retry == timedelta(minutes=1)
+    assert found.longest_retry == timedelta(hours=6)
+    assert found.give_up_after == timedelta(days=3)
