@@ -14,6 +14,7 @@ from portal.web.fields import DatePartsField
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import (
+    CHOOSE_ONE,
     Choice,
     Context,
     Row,
@@ -24,7 +25,6 @@ from portal.web.questions.base import (
 from portal.web.questions.voice import Localized, Q
 from portal.web.text import day
 
-CHOOSE_ONE = _l("Vælg et af svarene.")
 OTHER_MUNICIPALITY = "other"
 
 

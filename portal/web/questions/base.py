@@ -18,6 +18,10 @@ from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.voice import Q, Voice
 
+# The two messages every question page with choices uses, defined once.
+CHOOSE_ONE = _l("Vælg et af svarene.")
+CHOOSE_SOME = _l("Vælg mindst ét svar.")
+
 CONTROL_CHARS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"} | {chr(127)}
 
 

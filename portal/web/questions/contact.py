@@ -13,11 +13,16 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from portal.web.fields import MultiCheckboxField, optional_choice
 from portal.web.i18n import lazy_gettext as _l
-from portal.web.questions.base import Choice, StepForm, no_control_characters, strip
+from portal.web.questions.base import (
+    CHOOSE_ONE,
+    CHOOSE_SOME,
+    Choice,
+    StepForm,
+    no_control_characters,
+    strip,
+)
 from portal.web.questions.voice import Q
 
-CHOOSE_ONE = _l("Vælg et af svarene.")
-CHOOSE_SOME = _l("Vælg mindst ét svar.")
 PHONE_RE = re.compile(r"^\+?[0-9 ]{8,16}$")
 
 

@@ -13,6 +13,8 @@ from portal.standards import OfferKind
 from portal.web.fields import MultiCheckboxField
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import (
+    CHOOSE_ONE,
+    CHOOSE_SOME,
     Choice,
     Context,
     Row,
@@ -22,8 +24,6 @@ from portal.web.questions.base import (
 )
 from portal.web.questions.voice import Localized, Q
 
-CHOOSE_ONE = _l("Vælg et af svarene.")
-CHOOSE_SOME = _l("Vælg mindst ét svar.")
 FREE_TEXT_MAX = 2000
 UNSURE = Choice("unsure", Q(_l("Ved ikke")), exclusive=True)
 NO_OFFER = "none"
