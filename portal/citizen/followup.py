@@ -157,6 +157,16 @@ def receipt_pdf() -> Response:
                     headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip
 
 
+class ApplicationGone(NotFound):
+    """A status link that leads nowhere: mistyped, or its application was deleted after the
+    retention period. The two cannot be told apart (nothing is kept of a deleted one)."""
+
+
+def gone_page() -> ResponseReturnValue:
+    days = current_app.config["RETENTION_APPLICATION_DAYS"]
+    return render_template("citizen/status_missing.html", retention_days=days), 404
+
+
 def application_for(token: str) -> tuple[Application, bool]:
     if RAW_TOKEN_RE.match(token):
         raw: Any = token
@@ -164,10 +174,10 @@ def application_for(token: str) -> tuple[Application, bool]:
         try:
             raw = status_serializer().loads(token)
         except BadSignature as err:
-            raise NotFound() from err
+            raise ApplicationGone() from err
     found = applications.find_by_status_token(db.session(), raw) if isinstance(raw, str) else None
     if found is None:
-        raise NotFound()
+        raise ApplicationGone()
     return found
 
 
@@ -184,8 +194,11 @@ def citizen_event(status: Status, at: Any, note: Any) -> dict[str, Any]:
 
 @bp.get("/status/<token>")
 @access("public")
-def status(token: str) -> str:
-    application, by_representative = application_for(token)
+def status(token: str) -> ResponseReturnValue:
+    try:
+        application, by_representative = application_for(token)
+    except ApplicationGone:
+        return gone_page()
     cipher = drafts_in_session.cipher()
     events = [citizen_event(e.status, e.at, cipher.decrypt(e.message_enc) if e.message_enc else None)
               for e in applications.history(db.session(), application)]  # fmt: skip
@@ -217,7 +230,10 @@ def status(token: str) -> str:
 @access("public")
 @db.transactional_on_post
 def withdraw(token: str) -> ResponseReturnValue:
-    application, by_representative = application_for(token)
+    try:
+        application, by_representative = application_for(token)
+    except ApplicationGone:
+        return gone_page()
     form = FlaskForm()
     if request.method == "POST" and form.validate():
         # Already decided or withdrawn: nothing to do, and the status page says which.

@@ -74,7 +74,9 @@ def accessibility() -> str:
 @bp.get("/privatliv")
 @access("public")
 def privacy() -> str:
-    return render_template("pages/privacy.html")
+    return render_template(
+        "pages/privacy.html", retention_days=current_app.config["RETENTION_APPLICATION_DAYS"]
+    )
 
 
 @bp.get("/favicon.ico")

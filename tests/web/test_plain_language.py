@@ -22,7 +22,14 @@ from tests.web.helpers import readable_sentences
 from tests.web.journey import answer_until, status_links, submit
 
 LIX_LIMIT = 35
-PUBLIC_PAGES = ["/", "/tilgaengelighed", "/privatliv", "/findes-ikke", "/ansoeg/anden-kommune"]
+PUBLIC_PAGES = [
+    "/",
+    "/tilgaengelighed",
+    "/privatliv",
+    "/findes-ikke",
+    "/ansoeg/anden-kommune",
+    "/status/" + "A" * 22,  # a status link that leads nowhere
+]
 ONLY_FOR_OTHER = {"relation", "fuldmagt", "fornavn", "om-dig"}
 MUNICIPALITIES = ["157", "173", "265", "370", "575"]
 
