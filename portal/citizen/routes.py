@@ -8,11 +8,11 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from portal import drafts, journey
 from portal.citizen import session as drafts_in_session
+from portal.citizen.guidance_body import guidance_body
 from portal.citizen.step_pages import fast_page, framed_page
 from portal.citizen.steps import (
     FORMS,
@@ -27,7 +27,7 @@ from portal.web import db
 from portal.web.access import access
 from portal.web.questions.about import OTHER_MUNICIPALITY
 from portal.web.questions.base import Context, StepForm
-from portal.web.questions.guidance_view import PAGE_HEADING, guidance_page, guidance_snapshot
+from portal.web.questions.guidance_view import PAGE_HEADING
 from portal.web.questions.voice import Voice
 
 bp = Blueprint("citizen", __name__)
@@ -159,14 +159,14 @@ def guidance() -> ResponseReturnValue:
         drafts_in_session.save_answers(draft, answers)
         return redirect(step_url(journey.next_step("guidance", answers).id), 303)
     context = context_for(answers)
-    words = guidance_page(guidance_snapshot(answers, context), context.voice, str(get_locale()))
-    body = Markup(render_template("citizen/_guidance_body.html", continue_form=form, **words))  # noqa: S704
+    # The body from a cache of bodies made once per distinct guidance (portal.citizen.guidance_body).
+    body = guidance_body(answers, context, str(get_locale()), form)
     args = page_args("guidance", answers)
     status = 400 if request.method == "POST" else 200
     page = framed_page("citizen/guidance.html", PAGE_HEADING, context.voice, args, body)
     if page is None:
         page = render_template(
-            "citizen/guidance.html", form=None, heading=words["texts"]["page_heading"],
+            "citizen/guidance.html", form=None, heading=PAGE_HEADING.say(context.voice),
             body=body, **args,
         )  # fmt: skip
     return page, status
