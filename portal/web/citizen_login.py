@@ -180,6 +180,9 @@ def login() -> ResponseReturnValue:
     target = safe_next(request.args.get("next"), url_for("citizen.start"))
     if logged_in() and current_citizen() is not None:
         return redirect(target, 303)
+    # One pending login per browser: each start adds a few hundred bytes of state to the
+    # cookie, and a visitor who starts again and again must not push it past 4 KB.
+    _forget_pending_login()
     session[NEXT_KEY] = target
     try:
         response: Response = _client().authorize_redirect(

@@ -18,6 +18,7 @@ from tests.oidc.steps import (
     cookie_session,
     log_in,
     logins,
+    query_of,
 )
 from tests.web.helpers import readable_sentences, set_language, visible_text
 
@@ -208,3 +209,29 @@ def test_the_login_pages_read_at_lix_35_or_below(
         for name, page in pages.items()
     }
     assert {name: round(score, 1) for name, score in scores.items() if score > 35} == {}
+
+
+def test_starting_again_and_again_keeps_one_pending_login_in_the_cookie(
+    login_app: Flask, oidc_provider: RunningProvider
+) -> None:
+    client = login_app.test_client()
+    for _ in range(30):
+        assert client.get("/log-ind").status_code == 302
+    pending = [key for key in cookie_session(login_app, client) if key.startswith("_state_")]
+    assert len(pending) == 1
+    # The newest one still logs in.
+    assert log_in(client, oidc_provider, people.claims(SELF)).status_code == 303
+
+
+@pytest.mark.parametrize(
+    "code", ["", "\x00", "x" * 10_000, "ø\u202e", "' OR 1=1 --", "%ff%fe"], ids=range(6)
+)
+def test_a_hostile_code_with_the_right_state_is_refused_by_the_provider_not_a_500(
+    login_app: Flask, oidc_provider: RunningProvider, code: str
+) -> None:
+    client = login_app.test_client()
+    url = callback_url(client, oidc_provider, people.claims(SELF))
+    state = query_of(url)["state"]
+    response = client.get("/log-ind/retur", query_string={"state": state, "code": code})
+    assert response.status_code == 400
+    assert logins(login_app) == 0
