@@ -35,11 +35,27 @@ def login_apps() -> Iterator[dict[str, Flask]]:
         database(app).engine.dispose()
 
 
+def _login_app(
+    app: Flask, provider: RunningProvider, made: dict[str, Flask], profile: str
+) -> Flask:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    key = f"{profile} {url}"
+    if key not in made:
+        made[key] = make_app(url, **provider.login_settings(profile))
+    provider.reset()
+    provider.allow(CALLBACK, LOGGED_OUT)
+    return made[key]
+
+
 @pytest.fixture
 def login_app(app: Flask, oidc_provider: RunningProvider, login_apps: dict[str, Flask]) -> Flask:
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if url not in login_apps:
-        login_apps[url] = make_app(url, **oidc_provider.login_settings())
-    oidc_provider.reset()
-    oidc_provider.allow(CALLBACK, LOGGED_OUT)
-    return login_apps[url]
+    """The portal behind a NemLog-in bridge (OIOSAML 3 claim names)."""
+    return _login_app(app, oidc_provider, login_apps, "oiosaml")
+
+
+@pytest.fixture
+def broker_login_app(
+    app: Flask, oidc_provider: RunningProvider, login_apps: dict[str, Flask]
+) -> Flask:
+    """The portal behind a commercial MitID broker (its claim names, no Digital Fuldmagt)."""
+    return _login_app(app, oidc_provider, login_apps, "broker")

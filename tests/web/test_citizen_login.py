@@ -235,3 +235,15 @@ def test_a_hostile_code_with_the_right_state_is_refused_by_the_provider_not_a_50
     response = client.get("/log-ind/retur", query_string={"state": state, "code": code})
     assert response.status_code == 400
     assert logins(login_app) == 0
+
+
+def test_behind_a_broker_the_login_reads_the_brokers_claim_names(
+    broker_login_app: Flask, oidc_provider: RunningProvider
+) -> None:
+    client = broker_login_app.test_client()
+    assert log_in(client, oidc_provider, people.claims(SELF, "broker")).status_code == 303
+    assert citizen_of(client) == Citizen(SELF.cpr, SELF.name, LevelOfAssurance.SUBSTANTIAL, ())
+    # A bridge's OIOSAML names mean nothing to it: no CPR number, so refused.
+    other = broker_login_app.test_client()
+    refused = log_in(other, oidc_provider, people.claims(SELF, "oiosaml"))
+    assert refused.status_code == 403
