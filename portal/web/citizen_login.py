@@ -148,8 +148,12 @@ def logged_in() -> bool:
 
 def _keep_alive() -> None:
     """Any page the citizen opens keeps the login from going idle (a cookie write, at most
-    once a minute; no database)."""
-    if logged_in() and time.time() - session[SEEN_KEY] >= SEEN_GRANULARITY_S:
+    once a minute; no database). Not for static files, which must not vary by cookie."""
+    if (
+        request.endpoint != "static"
+        and logged_in()
+        and time.time() - session[SEEN_KEY] >= SEEN_GRANULARITY_S
+    ):
         session[SEEN_KEY] = int(time.time())
 
 

@@ -223,3 +223,16 @@ def test_without_login_the_routes_are_not_there_and_the_start_page_is_as_before(
     with client:
         client.get("/")
         assert current_citizen() is None
+
+
+def test_static_files_do_not_vary_by_the_login(
+    login_app: Flask, oidc_provider: RunningProvider
+) -> None:
+    client = login_app.test_client()
+    log_in(client, oidc_provider, people.claims(SELF))
+    with client.session_transaction() as kept:
+        kept["citizen_seen"] = int(time.time() - 3000)
+    with client.get("/static/css/portal.css") as response:
+        assert response.status_code == 200
+        assert "Cookie" not in response.headers.get("Vary", "")
+        assert "Set-Cookie" not in response.headers
