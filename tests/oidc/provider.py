@@ -24,14 +24,12 @@ import html
 import json
 import secrets
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from flask import Flask, Response, abort, jsonify, redirect, request
+from flask import Flask, Response, jsonify, redirect, request
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
@@ -39,66 +37,15 @@ from werkzeug.serving import make_server
 
 from portal.identity import PROFILES
 from tests.oidc import people
-
-# What a test may ask to go wrong in the next login (POST /control/next {"faults": [...]}).
-FAULTS = frozenset({
-    "wrong_aud",  # the ID token is for another client
-    "wrong_iss",  # the ID token names another issuer
-    "expired",  # the ID token expired an hour ago (well past any clock leeway)
-    "no_nonce",  # the ID token carries no nonce
-    "wrong_nonce",  # the ID token carries a nonce the client never sent
-    "bad_signature",  # signed with a key that is not in the JWKS, under the published kid
-    "unsigned",  # alg "none"
-    "no_id_token",  # the token response has an access token only
-    "access_denied",  # the authorize endpoint answers error=access_denied (the user cancelled)
-    "token_error",  # the token endpoint refuses the code (invalid_grant)
-})  # fmt: skip
-LOOPBACK = frozenset({"127.0.0.1", "::1"})
-CODE_SECONDS = 60
-TOKEN_SECONDS = 300
-
-
-@dataclass
-class Client:
-    secret: str
-    redirect_uris: set[str] = field(default_factory=set)
-    post_logout_redirect_uris: set[str] = field(default_factory=set)
-
-
-@dataclass
-class Grant:
-    """What an authorization code stands for, until the token endpoint takes it."""
-
-    client_id: str
-    redirect_uri: str
-    nonce: str | None
-    challenge: str
-    claims: dict[str, Any]
-    faults: frozenset[str]
-    sid: str
-    expires: float
-
-
-@dataclass
-class State:
-    """Everything the provider remembers; one lock guards it (the server is threaded)."""
-
-    issuer: str = ""
-    profile: str = people.DEFAULT_PROFILE  # the claim names of the chooser page's logins
-    clients: dict[str, Client] = field(default_factory=dict)
-    next_login: tuple[dict[str, Any], frozenset[str]] | None = None
-    grants: dict[str, Grant] = field(default_factory=dict)
-    access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
-    sessions: dict[str, bool] = field(default_factory=dict)  # sid -> still open
-    log: list[dict[str, Any]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+from tests.oidc.control import register_control
+from tests.oidc.state import CODE_SECONDS, TOKEN_SECONDS, Client, Grant, State
 
 
 def create_provider(state: State, key: RSAKey) -> Flask:
     app = Flask(__name__)
     app.config["PROVIDER_STATE"] = state
     app.register_blueprint(_protocol(state, key))
-    _register_control(app, state)
+    register_control(app, state)
     return app
 
 
@@ -342,55 +289,6 @@ def _sid_of(hint: str, key: RSAKey, issuer: str) -> str | None:
         return None
     sid = token.claims.get("sid")
     return sid if isinstance(sid, str) else None
-
-
-# -- control (tests) ------------------------------------------------------------------------
-
-
-def _register_control(app: Flask, state: State) -> None:
-    @app.before_request
-    def _loopback_only() -> None:
-        if request.path.startswith("/control/") and request.remote_addr not in LOOPBACK:
-            abort(403)
-
-    @app.post("/control/next")
-    def control_next() -> Any:
-        """The next login: {"claims": {...}, "faults": [...]}; used by one authorize call."""
-        body = request.get_json(force=True)
-        faults = frozenset(body.get("faults", ()))
-        unknown = faults - FAULTS
-        if unknown or not isinstance(body.get("claims"), dict):
-            return jsonify({"error": f"unknown faults {sorted(unknown)} or no claims"}), 400
-        with state.lock:
-            state.next_login = (body["claims"], faults)
-        return jsonify({"ok": True})
-
-    @app.post("/control/client")
-    def control_client() -> Any:
-        """Register a client, or more addresses for it: {"client_id", "client_secret",
-        "redirect_uris": [...], "post_logout_redirect_uris": [...]}."""
-        body = request.get_json(force=True)
-        with state.lock:
-            client = state.clients.setdefault(body["client_id"], Client(body["client_secret"]))
-            client.secret = body["client_secret"]
-            client.redirect_uris.update(body.get("redirect_uris", ()))
-            client.post_logout_redirect_uris.update(body.get("post_logout_redirect_uris", ()))
-        return jsonify({"ok": True})
-
-    @app.get("/control/seen")
-    def control_seen() -> Any:
-        with state.lock:
-            return jsonify({"log": list(state.log), "sessions": dict(state.sessions)})
-
-    @app.post("/control/reset")
-    def control_reset() -> Any:
-        with state.lock:
-            state.next_login = None
-            state.grants.clear()
-            state.access_tokens.clear()
-            state.sessions.clear()
-            state.log.clear()
-        return jsonify({"ok": True})
 
 
 # -- running it -----------------------------------------------------------------------------
