@@ -55,8 +55,9 @@ def check() -> ResponseReturnValue:
     context = context_for(answers)
     form = DeclarationForm()
     if request.method == "POST" and form.validate():
+        # already_sent looked for this draft's application in this transaction: not again.
         receipt = applications.submit(
-            db.session(), drafts_in_session.cipher(), submission(draft, context)
+            db.session(), drafts_in_session.cipher(), submission(draft, context), looked_up=True
         )
         queue_receipts(receipt, answers)
         session[SUBMITTED_KEY] = receipt.application.draft_key
@@ -71,7 +72,7 @@ def check() -> ResponseReturnValue:
 
 def already_sent(draft_key: str | None) -> bool:
     """True when the draft has become an application; the receipt then shows it."""
-    if not draft_key or applications.find_by_draft_key(db.session(), draft_key) is None:
+    if not draft_key or not applications.draft_key_used(db.session(), draft_key):
         return False
     session[SUBMITTED_KEY] = draft_key
     return True
