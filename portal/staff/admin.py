@@ -31,9 +31,9 @@ class NewStaffForm(PortalForm):
         _l("E-mail"),
         filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
         validators=[
-            InputRequired(_l("Skriv e-mailen.")),
-            Length(max=254),
-            Email(_l("Skriv e-mailen sådan her: navn@eksempel.dk.")),
+            InputRequired(_l("Skriv medarbejderens e-mail.")),
+            Length(max=254, message=_l("Medarbejderens e-mail må højst have 254 tegn.")),
+            Email(_l("Skriv medarbejderens e-mail sådan her: navn@eksempel.dk.")),
         ],
         render_kw={"autocomplete": "off", "spellcheck": False},
     )
@@ -43,7 +43,7 @@ class NewStaffForm(PortalForm):
             SelectChoice("caseworker", _l("Sagsbehandler")),
             SelectChoice("admin", _l("Administrator")),
         ],
-        validators=[InputRequired(_l("Vælg en rolle."))],
+        validators=[InputRequired(_l("Vælg medarbejderens rolle."))],
         default="caseworker",
     )
 
@@ -120,13 +120,14 @@ class AccessRequestForm(PortalForm):
     cpr = StringField(
         _l("Borgerens CPR-nummer"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[InputRequired(_l("Skriv CPR-nummeret.")), Length(max=11)],
+        # No Length: the pattern below allows 11 characters at most, and one message is enough.
+        validators=[InputRequired(_l("Skriv borgerens CPR-nummer."))],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "width": "input-width-s"},
     )
 
     def validate_cpr(self, field: StringField) -> None:
         if not re.fullmatch(r"\d{6}-?\d{4}", field.data or ""):
-            raise ValidationError(_l("Skriv CPR-nummeret med 10 tal, fx 010190-1234."))
+            raise ValidationError(_l("Skriv borgerens CPR-nummer med 10 tal, fx 010190-1234."))
 
 
 @bp.route("/admin/indsigt", methods=["GET", "POST"])

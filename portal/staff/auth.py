@@ -26,6 +26,7 @@ from wtforms.validators import InputRequired, Length
 from portal import staff_auth, totp
 from portal.casework import AuditRecord, write_audit
 from portal.db.models import StaffRole, StaffUser, utcnow
+from portal.staff.case_forms import named
 from portal.web import db, metrics
 from portal.web.access import access, guard
 from portal.web.errors import error_page, report_unhandled, unavailable
@@ -45,12 +46,19 @@ class LoginForm(PortalForm):
         _l("E-mail"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         # No control characters: PostgreSQL refuses a NUL in the look-up (a 500, not a "no").
-        validators=[InputRequired(_l("Skriv din e-mail.")), Length(max=254), no_control_characters],
+        validators=[
+            InputRequired(_l("Skriv din e-mail.")),
+            Length(max=254, message=_l("Din e-mail må højst have 254 tegn.")),
+            named(no_control_characters, _l("Din e-mail har tegn, vi ikke kan bruge.")),
+        ],
         render_kw={"autocomplete": "username", "spellcheck": False},
     )
     password = PasswordField(
         _l("Adgangskode"),
-        validators=[InputRequired(_l("Skriv din adgangskode.")), Length(max=200)],
+        validators=[
+            InputRequired(_l("Skriv din adgangskode.")),
+            Length(max=200, message=_l("Din adgangskode må højst have 200 tegn.")),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -113,7 +121,10 @@ class CodeForm(PortalForm):
     code = StringField(
         _l("Kode fra din app"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[InputRequired(_l("Skriv koden.")), Length(max=10)],
+        validators=[
+            InputRequired(_l("Skriv koden fra din app.")),
+            Length(max=10, message=_l("Koden fra din app må højst have 10 tegn.")),
+        ],
         render_kw={
             "autocomplete": "one-time-code",
             "inputmode": "numeric",

@@ -25,19 +25,21 @@ from portal.web.services import standards
 TEXT_MAX = 2000
 
 
-def long_text(label: Any, required: Any) -> TextAreaField:
+def long_text(label: Any, required: Any, too_long: Any, odd_characters: Any) -> TextAreaField:
+    """A free text of at most TEXT_MAX characters; every message names the field, as the
+    error summary above the case shows several forms' messages out of their place."""
     return TextAreaField(
         label,
         validators=[
             required,
-            Length(max=TEXT_MAX, message=_l("Skriv højst 2000 tegn.")),
-            no_control_characters,
+            Length(max=TEXT_MAX, message=too_long),
+            named(no_control_characters, odd_characters),
         ],
     )
 
 
 def named(validator: Any, message: Any) -> Any:
-    """A shared validator with a message that names the decision form's field."""
+    """A shared validator with a message that names its field."""
 
     def check(form: Any, field: Any) -> None:
         try:
@@ -51,7 +53,9 @@ def named(validator: Any, message: Any) -> Any:
 class RequestInformationForm(PortalForm):
     message = long_text(
         _l("Hvad skal borgeren sende eller svare på?"),
-        InputRequired(_l("Skriv, hvad kommunen har brug for.")),
+        InputRequired(_l("Skriv i beskeden, hvad borgeren skal sende eller svare på.")),
+        _l("Beskeden til borgeren må højst have 2000 tegn."),
+        _l("Beskeden til borgeren har tegn, vi ikke kan bruge."),
     )
 
 
@@ -202,18 +206,31 @@ class DecisionForm(PortalForm):
 
 
 class ReopenForm(PortalForm):
-    reason = long_text(_l("Hvorfor genåbnes sagen?"), InputRequired(_l("Skriv hvorfor.")))
+    reason = long_text(
+        _l("Hvorfor genåbnes sagen?"),
+        InputRequired(_l("Skriv, hvorfor sagen skal åbnes igen.")),
+        _l("Grunden til at åbne sagen igen må højst have 2000 tegn."),
+        _l("Grunden til at åbne sagen igen har tegn, vi ikke kan bruge."),
+    )
 
 
 class NoteForm(PortalForm):
-    text = long_text(_l("Intern note"), InputRequired(_l("Skriv noten.")))
+    text = long_text(
+        _l("Intern note"),
+        InputRequired(_l("Skriv noten.")),
+        _l("Noten må højst have 2000 tegn."),
+        _l("Noten har tegn, vi ikke kan bruge."),
+    )
 
 
 class SearchForm(PortalForm):
     query = StringField(
         _l("Søg på nummer eller CPR-nummer"),
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
-        validators=[InputRequired(_l("Skriv et nummer eller et CPR-nummer.")), Length(max=20)],
+        validators=[
+            InputRequired(_l("Skriv et nummer eller et CPR-nummer, du vil søge på.")),
+            Length(max=20, message=_l("Søg med højst 20 tegn: et nummer eller et CPR-nummer.")),
+        ],
         render_kw={"autocomplete": "off", "spellcheck": False},
     )
 

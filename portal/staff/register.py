@@ -31,7 +31,7 @@ class RegisterForm(PortalForm):
             SelectChoice(c.value, CHANNEL_NAMES[c])
             for c in (Channel.PHONE, Channel.COUNTER, Channel.LETTER)
         ],
-        validators=[InputRequired(_l("Vælg et af svarene."))],
+        validators=[InputRequired(_l("Vælg, hvordan ansøgningen kom til kommunen."))],
     )
 
 

@@ -135,7 +135,7 @@ def test_an_admin_exports_the_audit_log_about_one_citizen(app: Flask) -> None:
     assert elsewhere.reference not in response.get_data(as_text=True)
     assert [(e["action"], e["staff"]) for e in document["events"]] == [("view", "ida@vejen.dk")]
     bad = admin.post(path, data={"cpr": "12", "csrf_token": csrf_from(admin, path)})
-    assert "Skriv CPR-nummeret med 10 tal" in bad.get_data(as_text=True)
+    assert "Skriv borgerens CPR-nummer med 10 tal" in bad.get_data(as_text=True)
 
 
 def test_a_caseworker_cannot_export_a_citizens_audit_log(app: Flask) -> None:
