@@ -17,7 +17,16 @@ from sqlalchemy import Engine, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal import ffb
-from portal.db.models import Application, AuditEvent, CaseNote, StaffUser, Status, utcnow
+from portal.applications import Outcome
+from portal.db.models import (
+    Application,
+    AuditEvent,
+    CaseNote,
+    StaffUser,
+    Status,
+    StatusEvent,
+    utcnow,
+)
 from portal.statuses import OPEN
 
 PAGE_SIZE = 50
@@ -262,7 +271,9 @@ NEED_KEYS: dict[str, str] = {
     **{code.code: key for key, code in reversed(ffb.WISH_CODES.items())},
     **{code.code: key for key, code in ffb.TARGET_GROUPS.items()},
 }
-WISHES_SHOWN = 2
+# "The main needs in three or four words": two difficulties and one wish; the rest counted.
+DIFFICULTIES_SHOWN = 2
+WISHES_SHOWN = 1
 
 
 @dataclass(frozen=True)
@@ -271,28 +282,34 @@ class QueueRow:
     name: str
     masked_cpr: str  # ddmmyy-xxxx; the page shows it only when asked
     applied_by: str  # "self", or the representative's relation: relative, guardian, helper
-    difficulties: tuple[str, ...]  # physical, mental, social
-    wishes: tuple[str, ...]  # at most two: social_contact, get_out, ...
+    difficulties: tuple[str, ...]  # at most two of physical, mental, social
+    wishes: tuple[str, ...]  # at most one: social_contact, get_out, ...
     days: int
     holder: str | None  # the caseworker's e-mail
     deadline: datetime | None  # open cases, where the standard states a processing time
     overdue: bool
     due_soon: bool
     duplicates: tuple[tuple[int, str], ...]  # other open applications, same CPR: (id, reference)
+    partly_granted: bool = False  # Status.GRANTED, but for less than was asked for
+    more_needs: int = 0  # difficulties and wishes left out of the row
 
 
 def deadline(received_at: datetime, processing_weeks: int | None) -> datetime | None:
     return received_at + timedelta(weeks=processing_weeks) if processing_weeks else None
 
 
-def needs(answers: Sequence[dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What the application is about, in keys: every kind of difficulty, and two wishes."""
+def needs(answers: Sequence[dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """What the application is about, in keys: the first two kinds of difficulty and the
+    first wish, in the order the citizen chose them, and how many more were chosen."""
     found: dict[str, list[str]] = {"difficulties": [], "wishes": []}
     for row in answers:
         if row.get("field") in found:
             keys = [NEED_KEYS.get(str(c.get("code"))) for c in row.get("codes", ())]
             found[row["field"]].extend(k for k in keys if k and k not in found[row["field"]])
-    return tuple(found["difficulties"]), tuple(found["wishes"][:WISHES_SHOWN])
+    difficulties = found["difficulties"][:DIFFICULTIES_SHOWN]
+    wishes = found["wishes"][:WISHES_SHOWN]
+    more = len(found["difficulties"]) + len(found["wishes"]) - len(difficulties) - len(wishes)
+    return tuple(difficulties), tuple(wishes), more
 
 
 def applied_by(person: dict[str, Any]) -> str:
@@ -329,28 +346,56 @@ def open_duplicates(
     }
 
 
+def is_partial_grant(cipher: Any, event: StatusEvent) -> bool:
+    """A partial grant is stored as Status.GRANTED (a grant, with reasons and complaint
+    guidance); only the decision in its status event says it is partial."""
+    if event.status is not Status.GRANTED or not event.message_enc:
+        return False
+    note = cipher.decrypt(event.message_enc)
+    decision = note.get("decision") if isinstance(note, dict) else None
+    return isinstance(decision, dict) and decision.get("outcome") == Outcome.PARTLY_GRANTED
+
+
+def partly_granted(session: Session, cipher: Any, applications: Sequence[Application]) -> set[int]:
+    """Which of the granted applications were granted in part: one query for the grant
+    events of them all; the latest grant of each is the one the case stands on."""
+    granted = [a.id for a in applications if a.status is Status.GRANTED]
+    if not granted:
+        return set()
+    events = session.scalars(
+        select(StatusEvent)
+        .where(StatusEvent.application_id.in_(granted), StatusEvent.status == Status.GRANTED)
+        .order_by(StatusEvent.at, StatusEvent.id)
+    )
+    latest = {event.application_id: event for event in events}  # oldest first: the last wins
+    return {ident for ident, event in latest.items() if is_partial_grant(cipher, event)}
+
+
 def queue_rows(
     session: Session, cipher: Any, municipality: str, applications: Sequence[Application],
     now: datetime, processing_weeks: int | None,
 ) -> list[QueueRow]:  # fmt: skip
     """The page's rows: two small decryptions per row (the person and the answers; never the
-    guidance), the caseworkers' e-mails and the duplicates in one query each."""
+    guidance), the caseworkers' e-mails, the duplicates and the partial grants in one query
+    each."""
     holders = staff_emails(session, municipality)
     duplicates = open_duplicates(session, municipality, applications)
+    partial = partly_granted(session, cipher, applications)
     rows = []
     for a in applications:
         person = cipher.decrypt(a.person_enc)
         cpr = str(person.get("identity", {}).get("cpr", ""))
         due = deadline(a.received_at, processing_weeks)
         pending = a.status in OPEN
-        difficulties, wishes = needs(cipher.decrypt(a.answers_enc))
+        difficulties, wishes, more = needs(cipher.decrypt(a.answers_enc))
         rows.append(QueueRow(
             application=a, name=str(person.get("identity", {}).get("full_name", "")),
             masked_cpr=f"{cpr[:6]}-xxxx" if cpr else "", applied_by=applied_by(person),
-            difficulties=difficulties, wishes=wishes, days=(now - a.received_at).days,
+            difficulties=difficulties, wishes=wishes, more_needs=more,
+            days=(now - a.received_at).days,
             holder=holders.get(a.assigned_to_id) if a.assigned_to_id else None,
             deadline=due if pending else None, overdue=bool(due and pending and due < now),
             due_soon=bool(due and pending and now <= due < now + timedelta(days=7)),
-            duplicates=duplicates.get(a.id, ()),
+            duplicates=duplicates.get(a.id, ()), partly_granted=a.id in partial,
         ))  # fmt: skip
     return rows

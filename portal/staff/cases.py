@@ -20,7 +20,7 @@ from portal.staff.auth import audit, bp, person_ref
 from portal.staff.case_forms import SearchForm, empty_case_forms
 from portal.web import db
 from portal.web.access import access
-from portal.web.case_words import STATUS_TEXT
+from portal.web.case_words import PARTLY_GRANTED_NAME, STATUS_TEXT
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.forms import choice_label
 from portal.web.questions.guidance_view import guidance_page
@@ -138,6 +138,7 @@ def queue_words() -> dict[str, Any]:
             "needs": {key: str(text) for key, text in NEED_WORDS.items()},
             "applied_by": {key: str(text) for key, text in APPLIED_BY_WORDS.items()},
             "status": {key: str(texts[0]) for key, texts in STATUS_TEXT.items()},
+            "partly_granted": str(PARTLY_GRANTED_NAME),
         },
         "with_deadline": processing_weeks(staff().municipality_code) is not None,
     }
@@ -190,6 +191,10 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
                   first_name=person.get("first_name"))  # fmt: skip
     cpr = str(person.get("identity", {}).get("cpr", ""))
     staff_names = casework.staff_emails(db.session(), application.municipality_code)
+    events = applications.history(db.session(), application)
+    partial = {e.id for e in events if casework.is_partial_grant(data_cipher, e)}
+    grants = [e for e in events if e.status is Status.GRANTED]
+    now_partial = application.status is Status.GRANTED and bool(grants) and grants[-1].id in partial
     return {
         "application": application,
         "person": person,
@@ -199,7 +204,12 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "snapshot": snapshot,
         **guidance_page(snapshot, voice, str(get_locale())),
         "lang": str(get_locale()),
-        "events": applications.history(db.session(), application),
+        "events": events,
+        # Each event's and the case's status by name: "Delvist bevilget" for a partial grant.
+        "event_names": [
+            PARTLY_GRANTED_NAME if e.id in partial else STATUS_TEXT[e.status][0] for e in events
+        ],
+        "status_name": PARTLY_GRANTED_NAME if now_partial else STATUS_TEXT[application.status][0],
         "trail": seen_by(application),
         "deadline": casework.deadline(
             application.received_at, processing_weeks(application.municipality_code)

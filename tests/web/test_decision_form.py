@@ -175,6 +175,36 @@ def test_a_partial_grant_is_a_grant_with_reasons_and_complaint_guidance(app: Fla
     assert decision["days_per_week"] == 2 and decision["complaint"]["deadline"]["weeks"] == 4
 
 
+def staff_status_words(staff: FlaskClient, application_id: int) -> tuple[str, list[str], str]:
+    """The case page's status, its history's statuses, and the case's status in the queue."""
+    case = staff.get(f"/sagsbehandler/sag/{application_id}").get_data(as_text=True)
+    facts = re.search(r"<dt>Status</dt><dd>([^<]+)</dd>", case)
+    history = case.split("Status undervejs", 1)[1].split("</ol>", 1)[0]
+    queue = staff.get("/sagsbehandler/").get_data(as_text=True)
+    row = re.search(r'data-label="Status" class="queue-short">([^<]+)</td>', queue)
+    assert facts and row
+    return facts.group(1), re.findall(r"<strong>([^<]+)</strong>", history), row.group(1)
+
+
+def test_the_staff_pages_call_a_partial_grant_partial_until_it_is_decided_again(
+    app: Flask,
+) -> None:
+    """A partial grant is stored as Status.GRANTED; the case page, its history and the queue
+    say "Delvist bevilget", as the citizen's status page does, and a later full grant is
+    "Bevilget" again without renaming the earlier one."""
+    staff, application_id = taken_case(app)
+    partly = {**GRANT, "outcome": "partly_granted", "reasons": "Kun tre dage om ugen."}
+    assert decide_post(staff, application_id, "afgoerelse", partly).status_code == 303
+    facts, history, row = staff_status_words(staff, application_id)
+    assert (facts, history[-1], row) == ("Delvist bevilget", "Delvist bevilget", "Delvist bevilget")
+    decide_post(staff, application_id, "genaabn", {"reason": "Ny lægeerklæring"})
+    full = {**GRANT, "outcome": "granted"}
+    assert decide_post(staff, application_id, "afgoerelse", full).status_code == 303
+    facts, history, row = staff_status_words(staff, application_id)
+    assert (facts, row) == ("Bevilget", "Bevilget")
+    assert history[-3:] == ["Delvist bevilget", "Under behandling", "Bevilget"]
+
+
 def test_a_full_grant_has_no_complaint_guidance_and_a_refusal_grants_nothing(app: Flask) -> None:
     staff, application_id = taken_case(app)
     assert (

@@ -50,8 +50,8 @@ def test_rows_show_the_name_who_applied_and_the_needs(app: Flask) -> None:
     shown = rows(html)
     assert "Karen Hansen" in shown[karen.reference] and "Selv" in shown[karen.reference]
     assert "Jens Jensen" in shown[jens.reference] and "Pårørende" in shown[jens.reference]
-    # The difficulty and two wishes, from the answers' codes, in three or four words.
-    assert "Psykisk: samvær, komme ud" in shown[karen.reference]
+    # The difficulty and the first wish, from the answers' codes, and how many more.
+    assert "Psykisk: samvær +1 og 1 mere" in shown[karen.reference]
 
 
 def test_the_cpr_number_is_shown_only_when_asked_for_and_then_masked(app: Flask) -> None:
@@ -145,8 +145,37 @@ def test_needs_are_read_from_the_codes_whatever_the_language() -> None:
                                       ("learn_skills", "keep_skills", "structure", "get_out")]},
         {"field": "situation", "codes": [ffb.SITUATION_CODES["open_offer"].as_dict()]},
     ]  # fmt: skip
-    assert casework.needs(answers) == (("physical", "social"), ("keep_skills", "structure"))
-    assert casework.needs([]) == ((), ())
+    assert casework.needs(answers) == (("physical", "social"), ("keep_skills",), 2)
+    assert casework.needs([]) == ((), (), 0)
+
+
+def test_the_needs_are_three_or_four_words_and_say_how_many_more() -> None:
+    """Two kinds of difficulty and one wish at most (issue 11: "the main needs in three or
+    four words"); what is left out is counted, not lost."""
+    from portal import ffb
+
+    every = [
+        {"field": "difficulties", "codes": [c.as_dict() for c in ffb.TARGET_GROUPS.values()]},
+        {"field": "wishes", "codes": [c.as_dict() for c in ffb.WISH_CODES.values()]},
+    ]
+    difficulties, wishes, more = casework.needs(every)
+    assert len(difficulties) == 2 and len(wishes) == 1
+    distinct_wishes = len({c.code for c in ffb.WISH_CODES.values()})
+    assert more == len(ffb.TARGET_GROUPS) - 2 + distinct_wishes - 1
+    assert casework.needs(every[:1]) == (difficulties, (), len(ffb.TARGET_GROUPS) - 2)
+
+
+def test_a_row_with_many_needs_shows_three_words_and_the_count(app: Flask) -> None:
+    client = app.test_client()
+    answer_until(client, **{"/ansoeg/vanskeligheder": {"difficulties": ["physical", "mental", "social"]},
+                            "/ansoeg/oensker": {"wishes": ["social_contact", "get_out", "activities"]}})  # fmt: skip
+    submit(client)
+    html = staff_client(app, "575", "ida@vejen.dk").get("/sagsbehandler/").get_data(as_text=True)
+    cell = parse(html).find(".//td[@data-label='Behov']")
+    assert cell is not None
+    shown = " ".join(" ".join(cell.itertext()).split())
+    # One difficulty and two wishes are left out, and counted: "+3", read as "og 3 mere".
+    assert shown == "Fysisk, Psykisk: samvær +3 og 3 mere", shown
 
 
 def test_the_queue_bar_holds_the_filters_and_the_search(app: Flask) -> None:
