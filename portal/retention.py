@@ -26,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from portal import mail_throttle, staff_auth
-from portal.db import drafts
+from portal.db import citizen_logins, drafts
 from portal.db.engine import Database
 from portal.db.models import (
     Application,
@@ -92,6 +92,7 @@ class Counts:
     staff_sessions: int = 0
     login_failures: int = 0
     mail_counters: int = 0
+    citizen_logins: int = 0
 
     def detail(self) -> str:
         return " ".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self))
@@ -258,6 +259,12 @@ def _mail_counters(run: Run) -> int:
     return _delete(run, delete(MailQuota).where(MailQuota.window_start <= run.now - MAIL_COUNTERS))
 
 
+def _citizen_logins(run: Run) -> int:
+    # Nothing of a MitID login is kept once it can no longer be used (its absolute end).
+    with _turn(run.db) as session:
+        return citizen_logins.purge_citizen_logins(session, run.now)
+
+
 STEPS: tuple[tuple[str, Callable[[Run], int]], ...] = (
     ("drafts", _drafts),
     # Before the outbox's own purge, which deletes the delivered events that prove it.
@@ -270,6 +277,7 @@ STEPS: tuple[tuple[str, Callable[[Run], int]], ...] = (
     ("staff_sessions", _staff_sessions),
     ("login_failures", _login_failures),
     ("mail_counters", _mail_counters),
+    ("citizen_logins", _citizen_logins),
 )
 
 

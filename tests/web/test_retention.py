@@ -20,6 +20,7 @@ from portal.db.base import Base
 from portal.db.models import (
     Application,
     AuditEvent,
+    CitizenLogin,
     Draft,
     LoginFailure,
     MailQuota,
@@ -125,6 +126,15 @@ def _mail_counter(app: Flask, at: datetime) -> tuple[type[Any], Any]:
         return MailQuota, "k" * 64
 
 
+def _citizen_login(app: Flask, at: datetime) -> tuple[type[Any], Any]:
+    """A MitID login whose eight hours end at `at`."""
+    with database(app).transaction() as session:
+        row = CitizenLogin(id="c" * 64, created_at=at - timedelta(hours=8), expires_at=at,
+                           citizen_enc="x", id_token_enc="x")  # fmt: skip
+        session.add(row)
+        return CitizenLogin, "c" * 64
+
+
 TABLE = {
     "draft": Row(_draft, retention.DRAFTS, "drafts"),
     "decided application": Row(_application, PERIODS.applications, "applications"),
@@ -147,6 +157,7 @@ TABLE = {
     ),
     "failed login": Row(_login_failure, retention.LOGIN_FAILURES, "login_failures", MINUTE),
     "mail counter": Row(_mail_counter, retention.MAIL_COUNTERS, "mail_counters", MINUTE),
+    "citizen login": Row(_citizen_login, timedelta(0), "citizen_logins", MINUTE),
 }  # fmt: skip
 
 
@@ -169,7 +180,7 @@ def test_each_row_of_the_table_is_kept_the_day_before_its_limit_and_gone_the_day
 
 def test_every_kind_of_row_in_the_database_has_a_row_in_the_table_or_is_kept_on_purpose() -> None:
     purged = {"draft", "application", "outbox_message", "audit_event", "staff_session",
-              "login_failure", "mail_quota"}  # fmt: skip
+              "login_failure", "mail_quota", "citizen_login"}  # fmt: skip
     with_the_application = {model.__tablename__ for model, _ in retention.DEPENDENTS}
     # No personal data: a receiver switched off, the last reference number of a year. Staff
     # accounts stay while audit rows and cases name them; admins deactivate them.
