@@ -4,12 +4,16 @@ SQLite runs in WAL mode with foreign keys and a busy timeout. A write session be
 transaction with BEGIN IMMEDIATE, so two requests that both read and then write cannot deadlock
 on the upgrade from a shared to a write lock: the second one waits instead of failing.
 
-PostgreSQL: a read session runs in autocommit, so a page that reads is one round trip per query
-(no BEGIN, no ROLLBACK) and a read session can never sit "idle in transaction" holding locks
-that `portal migrate` waits for. Under READ COMMITTED, PostgreSQL's default, every statement
-takes its own snapshot inside a transaction too, so reads see nothing different. The pool does
-not pre-ping (a round trip per request): a checked-out connection whose socket the server has
-closed (a restart, a terminated backend) is seen without one, and the pool starts afresh.
+A read session runs in autocommit on both. On SQLite it sends no BEGIN (a statement through
+SQLAlchemy's execution machinery on every page), and its closing rollback has nothing to undo;
+in WAL mode a reader never blocks and is never blocked. On PostgreSQL a page that reads is one
+round trip per query (no BEGIN, no ROLLBACK) and a read session can never sit "idle in
+transaction" holding locks that `portal migrate` waits for. Under READ COMMITTED, PostgreSQL's
+default, every statement takes its own snapshot inside a transaction too, so reads see nothing
+different; on SQLite, likewise, each statement of a read session sees what was committed when
+it ran. The PostgreSQL pool does not pre-ping (a round trip per request): a checked-out
+connection whose socket the server has closed (a restart, a terminated backend) is seen without
+one, and the pool starts afresh.
 """
 
 from __future__ import annotations
@@ -59,8 +63,13 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get("portal_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("portal_write", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif not options.get("portal_read", False):
+            conn.exec_driver_sql("BEGIN")
+        # A read session (portal_read) begins nothing: each statement is its own transaction,
+        # as PostgreSQL's read sessions are (see above); its rollback then has nothing to undo.
 
     return engine
 
@@ -112,6 +121,8 @@ class Database:
         reader = self.engine
         if self.backend == "postgresql":
             reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            reader = self.engine.execution_options(portal_read=True)
         self._read = sessionmaker(bind=reader, expire_on_commit=False)
         writer = self.engine.execution_options(portal_write=True)
         self._write = sessionmaker(bind=writer, expire_on_commit=False)
