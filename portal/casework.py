@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from portal import ffb
+from portal import deadlines, ffb
 from portal.applications import Outcome
 from portal.db.models import (
     Application,
@@ -286,16 +286,12 @@ class QueueRow:
     wishes: tuple[str, ...]  # at most one: social_contact, get_out, ...
     days: int
     holder: str | None  # the caseworker's e-mail
-    deadline: datetime | None  # open cases, where the standard states a processing time
+    deadline: date | None  # open cases, where the standard states a processing time
     overdue: bool
     due_soon: bool
     duplicates: tuple[tuple[int, str], ...]  # other open applications, same CPR: (id, reference)
     partly_granted: bool = False  # Status.GRANTED, but for less than was asked for
     more_needs: int = 0  # difficulties and wishes left out of the row
-
-
-def deadline(received_at: datetime, processing_weeks: int | None) -> datetime | None:
-    return received_at + timedelta(weeks=processing_weeks) if processing_weeks else None
 
 
 def needs(answers: Sequence[dict[str, Any]]) -> tuple[tuple[str, ...], tuple[str, ...], int]:
@@ -381,11 +377,12 @@ def queue_rows(
     holders = staff_emails(session, municipality)
     duplicates = open_duplicates(session, municipality, applications)
     partial = partly_granted(session, cipher, applications)
+    today = deadlines.danish_date(now)
     rows = []
     for a in applications:
         person = cipher.decrypt(a.person_enc)
         cpr = str(person.get("identity", {}).get("cpr", ""))
-        due = deadline(a.received_at, processing_weeks)
+        due = deadlines.due_date(a.received_at, processing_weeks)
         pending = a.status in OPEN
         difficulties, wishes, more = needs(cipher.decrypt(a.answers_enc))
         rows.append(QueueRow(
@@ -394,8 +391,9 @@ def queue_rows(
             difficulties=difficulties, wishes=wishes, more_needs=more,
             days=(now - a.received_at).days,
             holder=holders.get(a.assigned_to_id) if a.assigned_to_id else None,
-            deadline=due if pending else None, overdue=bool(due and pending and due < now),
-            due_soon=bool(due and pending and now <= due < now + timedelta(days=7)),
+            deadline=due if pending else None,
+            overdue=pending and deadlines.is_overdue(due, today),
+            due_soon=pending and deadlines.is_due_soon(due, today),
             duplicates=duplicates.get(a.id, ()), partly_granted=a.id in partial,
         ))  # fmt: skip
     return rows

@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
-from portal import applications, casework, statuses
+from portal import applications, casework, deadlines, statuses
 from portal.dashboard import overview
 from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
 from portal.staff.auth import audit, bp, person_ref
@@ -211,7 +211,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         ],
         "status_name": PARTLY_GRANTED_NAME if now_partial else STATUS_TEXT[application.status][0],
         "trail": seen_by(application),
-        "deadline": casework.deadline(
+        "deadline": deadlines.due_date(
             application.received_at, processing_weeks(application.municipality_code)
         ),
         "days_waiting": (utcnow() - application.received_at).days,
