@@ -12,7 +12,6 @@ from portal.web.i18n import WTFORMS_MESSAGES
 from tests.web.helpers import set_language
 from tests.web.journey import errors, token
 
-
 CHOOSE_FROM_LIST = {
     "da": "Vælg et af svarene på listen.",
     "en": "Choose one of the answers in the list.",
