@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal import deadlines, ffb
 from portal.applications import Outcome
+from portal.cpr import masked as masked_cpr
 from portal.db.models import (
     Application,
     AuditEvent,
@@ -387,7 +388,7 @@ def queue_rows(
         difficulties, wishes, more = needs(cipher.decrypt(a.answers_enc))
         rows.append(QueueRow(
             application=a, name=str(person.get("identity", {}).get("full_name", "")),
-            masked_cpr=f"{cpr[:6]}-xxxx" if cpr else "", applied_by=applied_by(person),
+            masked_cpr=masked_cpr(cpr), applied_by=applied_by(person),
             difficulties=difficulties, wishes=wishes, more_needs=more,
             days=(now - a.received_at).days,
             holder=holders.get(a.assigned_to_id) if a.assigned_to_id else None,

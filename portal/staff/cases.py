@@ -14,6 +14,7 @@ from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
 from portal import applications, casework, deadlines, statuses
+from portal.cpr import masked as masked_cpr
 from portal.dashboard import overview
 from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
 from portal.staff.auth import audit, bp, person_ref
@@ -198,7 +199,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
     return {
         "application": application,
         "person": person,
-        "cpr": cpr if reveal else f"{cpr[:6]}-xxxx",
+        "cpr": cpr if reveal else masked_cpr(cpr),
         "revealed": reveal,
         **answer_parts(data_cipher.decrypt(application.answers_enc)),
         "snapshot": snapshot,

@@ -11,6 +11,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from wtforms import EmailField, RadioField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from portal.cpr import masked as masked_cpr
 from portal.web.fields import MultiCheckboxField, optional_choice
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import (
@@ -93,7 +94,7 @@ class IdentityForm(StepForm):
     @classmethod
     def display(cls, name: str, value: Any) -> str:
         # The CPR number is never shown in full again after it is typed.
-        return f"{str(value)[:6]}-xxxx" if name == "cpr" else str(value)
+        return masked_cpr(str(value)) if name == "cpr" else str(value)
 
 
 class AddressForm(StepForm):
