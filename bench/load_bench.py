@@ -196,12 +196,18 @@ def pairs(args: Any, targets: list[Target], hello: servers.Server, folder: Path)
 
 def summary_line(row: dict[str, Any], targets: list[Target]) -> str:
     parts = [f"{row['page']:>13} c{row['connections']} #{row['pair']}",
-             f"hello {row['hello']['rps']:7.0f}/s"]  # fmt: skip
+             f"hello {row['hello']['rps']:7.0f}/s cpu {row['hello']['server_cpu_ms']:.2f} ms "
+             f"p99 {row['hello']['p99_ms']:.1f}"]  # fmt: skip
     for t in targets:
         r = row[t.name]
         parts.append(
             f"{t.name} {r['rps']:6.0f}/s {r['rps'] / row['hello']['rps']:.3f}x "
-            f"p50 {r['p50_ms']:.1f} p99 {r['p99_ms']:.1f} bad {r['bad'] + r['errors']}"
+            + (
+                f"cpu {r['server_cpu_ms']:.2f} ms {cpu_ratio(row, t.name):.3f}x "
+                if "server_cpu_ms" in r
+                else ""
+            )
+            + f"p50 {r['p50_ms']:.1f} p99 {r['p99_ms']:.1f} bad {r['bad'] + r['errors']}"
             + (f" lost {r['lost']}" if "lost" in r else "")
             + (f" apps/s {r['applications_per_s']:.1f}" if "applications_per_s" in r else "")
             + (f" {r.get('statuses') or r.get('refusals')}" if r["bad"] + r["errors"] else "")
@@ -209,12 +215,20 @@ def summary_line(row: dict[str, Any], targets: list[Target]) -> str:
     return " | ".join(parts)
 
 
+def cpu_ratio(row: dict[str, Any], name: str) -> float:
+    """The hello's server CPU per request over the portal's: what the throughput ratio would
+    be if each had the machine to itself (the shared machine's load moves it much less)."""
+    mine = row[name].get("server_cpu_ms")
+    return row["hello"]["server_cpu_ms"] / mine if mine else float("nan")
+
+
 def table(results: list[Any], targets: list[Target]) -> str:
     """Markdown: per page, connections and database the medians and the per-pair ratios."""
     lines = [
         "| page | conns | database | ratio (median of pairs) | portal req/s | hello req/s "
-        "| p50 ms | p99 ms | per-pair ratios | bad |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| p50 ms | p99 ms | hello p99 ms | CPU ms/req (hello) | CPU ratio | per-pair ratios "
+        "| bad |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     keys = sorted({(r["page"], r["connections"]) for r in results},
                   key=lambda k: (list(PAGES).index(k[0]), k[1]))  # fmt: skip
@@ -234,9 +248,16 @@ def table_row(page: str, conns: int, name: str, rows: list[Any]) -> str:
     portal = f"{med('rps'):.0f}"
     if page == "journey":
         portal = f"{med('applications_per_s'):.1f} applications/s ({portal} req/s)"
+    cpu = "-"
+    if all("server_cpu_ms" in r[name] for r in rows):
+        cpu = f"{med('server_cpu_ms'):.2f} ({med('server_cpu_ms', 'hello'):.2f})"
+        cpu_ratios = f"{statistics.median(cpu_ratio(r, name) for r in rows):.3f}x"
+    else:
+        cpu_ratios = "-"
     return (
         f"| {page} | {conns} | {name} | {statistics.median(ratios):.3f}x | {portal} | "
         f"{med('rps', 'hello'):.0f} | {med('p50_ms'):.1f} | {med('p99_ms'):.1f} | "
+        f"{med('p99_ms', 'hello'):.1f} | {cpu} | {cpu_ratios} | "
         f"{', '.join(f'{x:.3f}' for x in ratios)} | {bad} |"
     )
 

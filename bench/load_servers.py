@@ -6,6 +6,7 @@ environment a production install has and stopped with SIGTERM, as systemd stops 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -44,6 +45,18 @@ class Server:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
         return [int(pid) for pid in children.read_text().split()]
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server has used so far: the master, its live workers,
+        and the workers it has already replaced (reaped children count in the master's own
+        cutime/cstime). Unlike requests per second, this does not depend on how much of the
+        shared machine the server got."""
+        total = _cpu(self.process.pid, children=True)
+        for pid in self.worker_pids():
+            # One that exited between the listing and the read is counted once it is reaped.
+            with contextlib.suppress(FileNotFoundError):
+                total += _cpu(pid)
+        return total
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -52,6 +65,16 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+def _cpu(pid: int, children: bool = False) -> float:
+    # /proc/<pid>/stat: the fields after the command's closing parenthesis; utime and stime are
+    # the 12th and 13th of them, cutime and cstime the 14th and 15th, in clock ticks.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def start(name: str, command: list[str], env: Mapping[str, str], folder: Path) -> Server:
@@ -108,6 +131,7 @@ class Run:
     sent: int
     statuses: dict[str, int]
     client_cpu: float  # wrk's CPU seconds per wall second (1.0 = one core)
+    server_cpu_ms: float  # the server's CPU milliseconds per answered request
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -129,10 +153,12 @@ def wrk(
         "-s", str(LUA), server.url, "--",
         str(requests_file), str(threads), str(expect), location or "-", "once" if once else "-",
     ]  # fmt: skip
+    cpu_before = server.cpu_seconds()
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
     _pid, status, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - started
+    server_cpu = server.cpu_seconds() - cpu_before
     assert process.stdout is not None and process.stderr is not None
     out = process.stdout.read().decode()
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -153,4 +179,5 @@ def wrk(
         sent=data["sent"],
         statuses=data["statuses"],
         client_cpu=(usage.ru_utime + usage.ru_stime) / wall,
+        server_cpu_ms=server_cpu * 1000 / max(1, data["requests"]),
     )
