@@ -141,6 +141,18 @@ class Application(Base):
     # withdrawn): the start of the retention period. Set by `portal purge` (portal.retention)
     # while the outbox still holds the delivered event; None until then.
     handed_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # How the applicant was identified (portal.identity.applying, stored by
+    # portal.own_applications): a Method value, the level of the MitID login behind it
+    # ("substantial", "high"; also a typed applicant's submitter's), the Digital Fuldmagt
+    # privilege used, and whether a representative's authority was verified
+    # (None: applied themselves). NULL everywhere: made before login existed, read as typed.
+    identified_by: Mapped[str | None] = mapped_column(String(30))
+    identified_level: Mapped[str | None] = mapped_column(String(20))
+    authority_verified: Mapped[bool | None] = mapped_column()
+    fuldmagt_privilege: Mapped[str | None] = mapped_column(String(255))
+    # The keyed index (DataCipher.index, as cpr_index) of the logged-in submitter's CPR
+    # number, never the number: "Mine ansøgninger" finds what they submitted for others.
+    submitter_index: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class StatusEvent(Base):
