@@ -10,18 +10,19 @@ body. The CPR number appears in one place only: parties.applicant.cpr.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from portal import ffb
 from portal.db.models import Channel
+from portal.identity.applying import Identification, Stored, level_name
 
 # Semver: an added optional field bumps the minor, anything a receiver could trip on is a new
 # major with a new schema file. The $id names the exact file, so each published file is
 # immutable; a URN, because the portal owns no domain that could host the schema.
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 SCHEMA_ID = f"urn:portal:schema:application-event:{SCHEMA_VERSION}"
 TOPICS = ("application.submitted", "application.status_changed", "application.withdrawn")
 PDF_MEDIA_TYPE = "application/pdf"
@@ -79,6 +80,9 @@ class Case:
     rows: list[dict[str, Any]]
     guidance: dict[str, Any]
     registered_by_staff: bool
+    # How the applicant and the submitter were identified (1.1.0); the default is an
+    # application from before login: typed, the authority not verified.
+    identification: Stored = field(default_factory=Stored)
 
 
 @dataclass(frozen=True)
@@ -189,11 +193,32 @@ def representative_of(person: dict[str, Any]) -> dict[str, Any]:
 
 
 def parties(case: Case, submitter: str) -> dict[str, Any]:
+    known = case.identification
+    represented: dict[str, Any] | None = None
+    if submitter == "representative":
+        # Verified only by Digital Fuldmagt; anything else is the authority as stated.
+        represented = {
+            **representation(case.person),
+            "authority_verified": known.authority_verified is True,
+        }
     return {
-        "applicant": applicant(case.person),
-        "submitter": {"kind": submitter, "registered_by_caseworker": case.registered_by_staff},
-        "representation": representation(case.person) if submitter == "representative" else None,
+        "applicant": {**applicant(case.person), "identification": identification(known.applicant)},
+        "submitter": {
+            "kind": submitter,
+            "registered_by_caseworker": case.registered_by_staff,
+            "identification": identification(known.submitter),
+        },
+        "representation": represented,
         "information_source": information_source(case),
+    }
+
+
+def identification(known: Identification) -> dict[str, Any]:
+    """How one person was identified (schema 1.1.0's `identification`)."""
+    return {
+        "method": known.method.value,
+        "level": level_name(known.level),
+        "digital_fuldmagt_privilege": known.privilege,
     }
 
 

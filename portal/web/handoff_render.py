@@ -15,8 +15,10 @@ from flask import render_template
 
 from portal.db.models import Application, Channel
 from portal.handoff import document
+from portal.own_applications import identification_of
 from portal.web.case_words import CHANNEL_NAMES
 from portal.web.i18n import speaking
+from portal.web.identification_words import identification_lines
 from portal.web.questions.forms import choice_label
 from portal.web.questions.guidance_view import guidance_page
 from portal.web.questions.voice import Voice
@@ -36,6 +38,8 @@ def case_facts(application: Application) -> document.Case:
     snapshot = data_cipher.decrypt(application.guidance_enc)
     standard = standards().get(application.municipality_code)
     name = standard.name.da if standard else snapshot["municipality"]["name"]["da"]
+    person = data_cipher.decrypt(application.person_enc)
+    for_someone_else = person.get("who", {}).get("who") == "other"
     return document.Case(
         application_id=application.id,
         reference=application.reference,
@@ -45,10 +49,11 @@ def case_facts(application: Application) -> document.Case:
         received_at=application.received_at,
         standard_version=application.standard_version,
         processing_weeks=processing_weeks(application.municipality_code),
-        person=data_cipher.decrypt(application.person_enc),
+        person=person,
         rows=data_cipher.decrypt(application.answers_enc),
         guidance=snapshot,
         registered_by_staff=application.registrar_id is not None,
+        identification=identification_of(application, for_someone_else),
     )
 
 
@@ -81,6 +86,7 @@ def pdf_context(case: document.Case) -> dict[str, Any]:
         "channel": channel_name(case.channel),
         "deadline": day(date.fromisoformat(deadline)) if deadline else None,
         "parties": document.parties(case, submitter),
+        "identified": identification_lines(case.identification),
         "preferred": choice_label(
             "contact", "preferred", person.get("contact", {}).get("preferred")
         ),

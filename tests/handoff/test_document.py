@@ -33,8 +33,10 @@ from tests.handoff.document_fixtures import (
     self_on_web,
 )
 
-SCHEMA_FILE = Path(__file__).parents[2] / "docs" / "schemas" / "application-event-1.0.0.schema.json"
+SCHEMA_FILE = Path(__file__).parents[2] / "docs" / "schemas" / "application-event-1.1.0.schema.json"
 FORMATS = FormatChecker(formats=())
+# Made without login: typed, not verified (tests/handoff/test_document_identification.py).
+TYPED = {"method": "typed", "level": None, "digital_fuldmagt_privilege": None}
 
 
 # jsonschema checks "date-time" and "uri" only with optional packages the portal does not
@@ -91,7 +93,7 @@ def test_every_journey_and_topic_gives_a_document_the_schema_accepts(
     assert problems(doc) == []
     assert doc["event"] == {"id": 41, "topic": topic, "occurred_at": "2026-03-02T09:30:00+00:00"}
     assert doc["application"]["status"] == TOPIC_STATUS[topic]
-    assert doc["schema"] == document.SCHEMA_ID and doc["schema_version"] == "1.0.0"
+    assert doc["schema"] == document.SCHEMA_ID and doc["schema_version"] == "1.1.0"
 
 
 def test_the_same_application_and_event_give_the_same_body(app: Flask, made: Made) -> None:
@@ -159,7 +161,8 @@ def test_the_parties_of_an_application_for_yourself_on_the_web(app: Flask) -> No
     parties = doc["parties"]
     assert parties["applicant"]["name"] == APPLICANT and parties["applicant"]["role"] == "primary"
     assert parties["applicant"]["protected_address"] is None  # the optional question unanswered
-    assert parties["submitter"] == {"kind": "applicant", "registered_by_caseworker": False}
+    assert parties["submitter"] == {"kind": "applicant", "registered_by_caseworker": False,
+                                    "identification": TYPED}  # fmt: skip
     assert parties["representation"] is None
     assert parties["information_source"]["display"] == "Borger"
     assert doc["application"]["channel"] == "self-service"
@@ -177,10 +180,12 @@ def test_the_parties_when_a_relative_applies_with_a_power_of_attorney(app: Flask
     parties = doc["parties"]
     assert parties["applicant"]["name"] == APPLICANT
     assert parties["applicant"]["protected_address"] is True
-    assert parties["submitter"] == {"kind": "representative", "registered_by_caseworker": False}
+    assert parties["submitter"] == {"kind": "representative", "registered_by_caseworker": False,
+                                    "identification": TYPED}  # fmt: skip
     assert parties["representation"] == {
         "relation": "relative", "authority": "power_of_attorney", "applicant_agrees": None,
         "representative": {"name": REPRESENTATIVE, "phone": "87654321", "email": "ole@example.dk"},
+        "authority_verified": False,
     }  # fmt: skip
     assert parties["information_source"]["display"] == "Pårørende alene"
     assert doc["consents"][0] | {"recorded_at": None} == {
@@ -196,7 +201,8 @@ def test_the_parties_of_a_phone_registration_by_a_caseworker(app: Flask) -> None
     parties = doc["parties"]
     assert doc["application"]["channel"] == "phone"
     assert doc["municipality"]["code"] == "370"
-    assert parties["submitter"] == {"kind": "applicant", "registered_by_caseworker": True}
+    assert parties["submitter"] == {"kind": "applicant", "registered_by_caseworker": True,
+                                    "identification": TYPED}  # fmt: skip
     assert parties["representation"] is None
     # The phone flow does not ask who called, so no source is claimed.
     assert parties["information_source"] is None

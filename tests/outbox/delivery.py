@@ -29,7 +29,7 @@ from portal.web.services import cipher
 from tests.handoff.receiver import Receiver
 from tests.web.journey import answer_until, submit
 
-SCHEMA = Path(__file__).resolve().parents[2] / "docs/schemas/application-event-1.0.0.schema.json"
+SCHEMA = Path(__file__).resolve().parents[2] / "docs/schemas/application-event-1.1.0.schema.json"
 
 
 def handoff_to(
