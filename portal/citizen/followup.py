@@ -199,6 +199,12 @@ def status(token: str) -> ResponseReturnValue:
         application, by_representative = application_for(token)
     except ApplicationGone:
         return gone_page()
+    return render_template("citizen/status.html", token=token,
+                           **status_context(application, by_representative))  # fmt: skip
+
+
+def status_context(application: Application, by_representative: bool) -> dict[str, Any]:
+    """What the status page shows, also from "Mine ansøgninger" (portal.citizen.mine)."""
     cipher = drafts_in_session.cipher()
     events = [citizen_event(e.status, e.at, cipher.decrypt(e.message_enc) if e.message_enc else None)
               for e in applications.history(db.session(), application)]  # fmt: skip
@@ -207,23 +213,21 @@ def status(token: str) -> ResponseReturnValue:
     lang = str(get_locale())
     contact = standard.next_steps.unit.to_dict(by_representative) if standard else None
     contact_lines, sources = cited([contact], lang)
-    return render_template(
-        "citizen/status.html",
-        application=application,
-        events=events,
-        status_text=STATUS_TEXT,
-        standard=standard,
-        contact_lines=contact_lines,
-        sources=sources,
-        texts=source_texts(
+    return {
+        "application": application,
+        "events": events,
+        "status_text": STATUS_TEXT,
+        "standard": standard,
+        "contact_lines": contact_lines,
+        "sources": sources,
+        "texts": source_texts(
             standard.name.get(lang) if standard else "",
             standard.document.get(lang) if standard else None,
             len(sources),
         ),
-        can_withdraw=application.status in statuses.OPEN,
-        token=token,
-        lang=lang,
-    )
+        "can_withdraw": application.status in statuses.OPEN,
+        "lang": lang,
+    }
 
 
 @bp.route("/status/<token>/traek-tilbage", methods=["GET", "POST"])
