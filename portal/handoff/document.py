@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from portal import ffb
+from portal import deadlines, ffb
 from portal.db.models import Channel
 from portal.identity.applying import Identification, Stored, level_name
 
@@ -35,7 +34,6 @@ CHANNELS = {
     Channel.LETTER: "letter",
 }
 REFERENCE_RE = re.compile(r"^AS-[0-9]{4}-[0-9]{6,}$")
-DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 LAW = {"act": "Lov om social service", "short_name": "serviceloven", "section": "§ 104"}
 # KL's subject for § 104 activity offers; the action facet is each municipality's choice.
@@ -143,13 +141,10 @@ def timestamp(moment: datetime) -> str:
 
 
 def processing_deadline(received_at: datetime, weeks: int | None) -> str | None:
-    """The day the answer is due: the Danish date of receipt plus the standard's weeks.
-    None where the standard states no processing time: nothing is invented."""
-    if not weeks:
-        return None
-    aware = received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)
-    received: date = aware.astimezone(DANISH_TIME).date()
-    return (received + timedelta(weeks=weeks)).isoformat()
+    """The day the answer is due (portal.deadlines, as the caseworker's queue shows it), as an
+    ISO date; None where the standard states no processing time: nothing is invented."""
+    due = deadlines.due_date(received_at, weeks)
+    return due.isoformat() if due else None
 
 
 def application_part(event: Event, case: Case) -> dict[str, Any]:
