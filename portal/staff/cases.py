@@ -13,16 +13,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
-from portal import applications, casework, deadlines, statuses
+from portal import applications, casework, deadlines, queue_rows, statuses
 from portal.cpr import masked as masked_cpr
 from portal.dashboard import overview
 from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
+from portal.own_applications import identification_of
 from portal.staff.auth import audit, bp, person_ref
 from portal.staff.case_forms import SearchForm, empty_case_forms
 from portal.web import db
 from portal.web.access import access
 from portal.web.case_words import PARTLY_GRANTED_NAME, STATUS_TEXT
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.identification_words import identification_lines
 from portal.web.questions.forms import choice_label
 from portal.web.questions.guidance_view import guidance_page
 from portal.web.questions.voice import Voice
@@ -54,11 +56,18 @@ APPLIED_BY_WORDS = {
     "guardian": _l("Værge"),
     "helper": _l("En hjælper"),
 }
+# What was checked about who applied (queue_rows.QueueRow.checked); the case page says more.
+CHECKED_WORDS = {
+    "mitid": _l("MitID"),
+    "fuldmagt": _l("Digital Fuldmagt"),
+    "authority_not_checked": _l("Fuldmagt ikke kontrolleret"),
+    "not_checked": _l("Ikke kontrolleret"),
+}
 
 
-def rows_for(found: list[Application]) -> list[casework.QueueRow]:
+def rows_for(found: list[Application]) -> list[queue_rows.QueueRow]:
     code = staff().municipality_code
-    return casework.queue_rows(
+    return queue_rows.queue_rows(
         db.session(), cipher(), code, found, utcnow(), processing_weeks(code)
     )
 
@@ -138,6 +147,7 @@ def queue_words() -> dict[str, Any]:
         "words": {
             "needs": {key: str(text) for key, text in NEED_WORDS.items()},
             "applied_by": {key: str(text) for key, text in APPLIED_BY_WORDS.items()},
+            "checked": {key: str(text) for key, text in CHECKED_WORDS.items()},
             "status": {key: str(texts[0]) for key, texts in STATUS_TEXT.items()},
             "partly_granted": str(PARTLY_GRANTED_NAME),
         },
@@ -193,7 +203,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
     cpr = str(person.get("identity", {}).get("cpr", ""))
     staff_names = casework.staff_emails(db.session(), application.municipality_code)
     events = applications.history(db.session(), application)
-    partial = {e.id for e in events if casework.is_partial_grant(data_cipher, e)}
+    partial = {e.id for e in events if queue_rows.is_partial_grant(data_cipher, e)}
     grants = [e for e in events if e.status is Status.GRANTED]
     now_partial = application.status is Status.GRANTED and bool(grants) and grants[-1].id in partial
     return {
@@ -201,6 +211,9 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "person": person,
         "cpr": cpr if reveal else masked_cpr(cpr),
         "revealed": reveal,
+        "identified": identification_lines(
+            identification_of(application, person.get("who", {}).get("who") == "other")
+        ),
         **answer_parts(data_cipher.decrypt(application.answers_enc)),
         "snapshot": snapshot,
         **guidance_page(snapshot, voice, str(get_locale())),

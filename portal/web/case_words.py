@@ -40,7 +40,7 @@ STATUS_TEXT: dict[Status, tuple[LazyString, LazyString]] = {
 }
 
 # A partial grant is stored as Status.GRANTED; the staff pages name it by its decision
-# (casework.partly_granted), as the citizen's status page does.
+# (queue_rows.partly_granted), as the citizen's status page does.
 PARTLY_GRANTED_NAME: LazyString = _l("Delvist bevilget")
 
 # How the application came in: the queue, the case page and the case file name it.

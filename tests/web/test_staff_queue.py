@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
-from portal import casework, deadlines
+from portal import deadlines, queue_rows
 from portal.db.models import Application, AuditEvent, Status
 from portal.web.db import database
 from portal.web.text import day
@@ -145,8 +145,8 @@ def test_needs_are_read_from_the_codes_whatever_the_language() -> None:
                                       ("learn_skills", "keep_skills", "structure", "get_out")]},
         {"field": "situation", "codes": [ffb.SITUATION_CODES["open_offer"].as_dict()]},
     ]  # fmt: skip
-    assert casework.needs(answers) == (("physical", "social"), ("keep_skills",), 2)
-    assert casework.needs([]) == ((), (), 0)
+    assert queue_rows.needs(answers) == (("physical", "social"), ("keep_skills",), 2)
+    assert queue_rows.needs([]) == ((), (), 0)
 
 
 def test_the_needs_are_three_or_four_words_and_say_how_many_more() -> None:
@@ -158,11 +158,11 @@ def test_the_needs_are_three_or_four_words_and_say_how_many_more() -> None:
         {"field": "difficulties", "codes": [c.as_dict() for c in ffb.TARGET_GROUPS.values()]},
         {"field": "wishes", "codes": [c.as_dict() for c in ffb.WISH_CODES.values()]},
     ]
-    difficulties, wishes, more = casework.needs(every)
+    difficulties, wishes, more = queue_rows.needs(every)
     assert len(difficulties) == 2 and len(wishes) == 1
     distinct_wishes = len({c.code for c in ffb.WISH_CODES.values()})
     assert more == len(ffb.TARGET_GROUPS) - 2 + distinct_wishes - 1
-    assert casework.needs(every[:1]) == (difficulties, (), len(ffb.TARGET_GROUPS) - 2)
+    assert queue_rows.needs(every[:1]) == (difficulties, (), len(ffb.TARGET_GROUPS) - 2)
 
 
 def test_a_row_with_many_needs_shows_three_words_and_the_count(app: Flask) -> None:
