@@ -11,6 +11,7 @@ from portal.identity.applying import identify
 from portal.own_applications import record_identification
 from portal.web.db import database
 from tests.web.staff import staff_client
+from tests.web.test_decision_letter import pdf_text
 from tests.web.test_staff_queue import apply, rows
 
 KAREN_CPR = "0101901234"
@@ -72,3 +73,14 @@ def test_a_relative_logged_in_without_fuldmagt_shows_the_authority_unchecked(app
     assert "Fuldmagt ikke kontrolleret" in row
     assert "Indtastet CPR-nummer, ikke kontrolleret" in case
     assert "Fuldmagt ikke kontrolleret" in case
+
+
+def test_the_case_file_pdf_names_the_identification(app: Flask) -> None:
+    karen = apply(app, other=True)
+    identified(app, karen, RELATIVE, other=True)
+    client = staff_client(app, "575", "ida@vejen.dk")
+    response = client.get(f"/sagsbehandler/sag/{karen.id}/sag.pdf")
+    assert response.status_code == 200
+    text = " ".join(pdf_text(response.data).split())
+    assert "CPR-nummeret kommer fra Digital Fuldmagt" in text
+    assert "Fuldmagt: Digital Fuldmagt" in text
