@@ -26,6 +26,7 @@ from portal.db.models import (
     OutboxState,
     utcnow,
 )
+from portal.outbox import queue
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -195,6 +196,8 @@ def acknowledge(
     message = find_event(session, municipality_code, event_id)
     if message is None:
         return None
+    if message.topic == queue.SUBMITTED:
+        queue.note_case_number(session, message.application_id, message.receiver_reference)
     return Ack(
         event_id=message.id,
         application_id=message.application_id,

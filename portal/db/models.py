@@ -153,6 +153,10 @@ class Application(Base):
     # The keyed index (DataCipher.index, as cpr_index) of the logged-in submitter's CPR
     # number, never the number: "Mine ansøgninger" finds what they submitted for others.
     submitter_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The case number the municipality's own system answered with when it received the
+    # application (a push's 2xx or a pull's acknowledgement). Kept here, not only on the
+    # outbox message, which `portal purge` deletes 30 days after it was sent.
+    case_number: Mapped[str | None] = mapped_column(String(100))
 
 
 class StatusEvent(Base):

@@ -111,23 +111,6 @@ def troubled_rows(session: Session, code: str, limit: int = 100) -> list[Trouble
 # -- the case page ---------------------------------------------------------------------------
 
 
-def receiver_reference(session: Session, code: str, application_id: int) -> str | None:
-    """The case number the municipality's system gave when it received the application."""
-    return session.scalar(
-        select(OutboxMessage.receiver_reference)
-        .where(
-            OutboxMessage.municipality_code == code,
-            OutboxMessage.application_id == application_id,
-            OutboxMessage.kind == OutboxKind.DELIVERY,
-            OutboxMessage.topic == "application.submitted",
-            OutboxMessage.state == OutboxState.DELIVERED,
-            OutboxMessage.receiver_reference.is_not(None),
-        )
-        .order_by(OutboxMessage.delivered_at.desc(), OutboxMessage.id.desc())
-        .limit(1)
-    )
-
-
 # -- the metrics ---------------------------------------------------------------------------
 
 

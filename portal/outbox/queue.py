@@ -23,8 +23,10 @@ from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select, tr
 from sqlalchemy.orm import Session
 
 from portal.crypto import DataCipher
-from portal.db.models import DeliveryTarget, OutboxKind, OutboxMessage, OutboxState
+from portal.db.models import Application, DeliveryTarget, OutboxKind, OutboxMessage, OutboxState
 
+# The event whose answer names the municipality's case; later events' answers do not.
+SUBMITTED = "application.submitted"
 DUE_STATES = (OutboxState.PENDING, OutboxState.FAILED, OutboxState.SENDING)
 UNDELIVERED = (OutboxState.PENDING, OutboxState.FAILED, OutboxState.SENDING, OutboxState.DEAD)
 EVENT_TOPICS = ("application.submitted", "application.status_changed", "application.withdrawn")
@@ -212,6 +214,8 @@ def settle(
         message.receiver_reference = outcome.receiver_reference
         if message.kind is not OutboxKind.DELIVERY:
             message.payload_enc = None  # a sent e-mail's address and text are not kept
+        if message.topic == SUBMITTED:
+            note_case_number(session, message.application_id, outcome.receiver_reference)
         return message.state
     message.last_error = outcome.error
     if outcome.gone and message.municipality_code:
@@ -225,6 +229,19 @@ def settle(
     # One last attempt at the limit rather than none after it.
     message.next_attempt_at = min(now + wait, give_up_at)
     return message.state
+
+
+def note_case_number(session: Session, application_id: int | None, case: str | None) -> None:
+    """Keep the case number the municipality's system gave on receiving the application (its
+    answer to application.submitted) on the application, which outlives the message."""
+    if application_id is None or not case:
+        return
+    session.execute(
+        update(Application)
+        .where(Application.id == application_id, Application.case_number.is_(None))
+        .values(case_number=case[:100])
+        .execution_options(synchronize_session=False)
+    )
 
 
 def disable_target(session: Session, code: str, reason: str, now: datetime) -> None:

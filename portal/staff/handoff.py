@@ -128,9 +128,7 @@ def dashboard_handoff() -> dict[str, Any]:
 
 def receiver_case_number(application: Application) -> str | None:
     """The municipality system's own case number for the application, once it gave one."""
-    return admin_queries.receiver_reference(
-        db.session(), application.municipality_code, application.id
-    )
+    return application.case_number
 
 
 @bp.record_once

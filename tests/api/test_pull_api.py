@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.db.models import OutboxMessage, OutboxState, utcnow
+from portal.db.models import Application, OutboxMessage, OutboxState, utcnow
 from portal.handoff import document
 from portal.outbox import queue
 from portal.web.db import database
@@ -214,3 +214,25 @@ def test_mail_and_notices_are_not_events(api_app: Flask, api: FlaskClient) -> No
     assert listed == event_ids(api_app, VEJEN) and mail_id not in listed
     assert call(api, "GET", f"/api/v1/events/{mail_id}").status_code == 404
     assert call(api, "POST", f"/api/v1/events/{mail_id}/ack").status_code == 404
+
+
+def test_the_case_number_acknowledged_for_the_application_is_kept_on_it(
+    api_app: Flask, api: FlaskClient
+) -> None:
+    application_id = apply(api_app)
+    [status_event] = add_status_events(api_app, application_id, VEJEN, 1)
+    events = call(api, "GET", "/api/v1/events").get_json()["events"]
+    [submitted] = [e["id"] for e in events if e["topic"] == "application.submitted"]
+    # A later event's number is not the case's; the submitted event's is, and it outlives the
+    # message (portal purge deletes it 30 days after).
+    call(api, "POST", f"/api/v1/events/{status_event}/ack", json={"case_number": "EVENT-1"})
+    assert case_number_of(api_app, application_id) is None
+    call(api, "POST", f"/api/v1/events/{submitted}/ack", json={"case_number": "SAG-2026-18"})
+    assert case_number_of(api_app, application_id) == "SAG-2026-18"
+
+
+def case_number_of(app: Flask, application_id: int) -> str | None:
+    with database(app).transaction() as session:
+        found = session.get(Application, application_id)
+        assert found is not None
+        return found.case_number

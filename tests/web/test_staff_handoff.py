@@ -4,6 +4,7 @@ page's case number from the municipality's system. Never an e-mail's address or 
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,7 +18,6 @@ from portal.db.models import (
     Application,
     AuditEvent,
     DeliveryTarget,
-    OutboxKind,
     OutboxMessage,
     OutboxState,
     StaffRole,
@@ -345,25 +345,51 @@ def test_the_dashboard_warns_of_dead_messages_and_a_switched_off_receiver(app: F
     )
 
 
+def delivered(app: Flask, message_id: int, answer: str | None) -> None:
+    """The worker's way: leased, pushed, and the receiver answered 2xx with `answer`."""
+    now = utcnow()
+    with database(app).transaction() as session:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id != message_id)
+                        .values(state=OutboxState.DELIVERED, delivered_at=now))  # fmt: skip
+        leased = queue.lease_next(session, now, queue.Policy(), ("575",), mail=False)
+        assert leased is not None and leased.id == message_id
+    with database(app).transaction() as session:
+        queue.settle(session, leased, queue.Outcome.ok(answer), now, queue.Policy(),
+                     random.Random(0))  # fmt: skip
+
+
 def test_the_case_page_shows_the_case_number_the_municipalitys_system_gave(app: Flask) -> None:
     application = submitted(app, "575")
     worker = staff_client(app, "575", "ida@vejen.dk")
     case = f"/sagsbehandler/sag/{application.id}"
     assert "Sagsnummer i kommunens system" not in worker.get(case).get_data(as_text=True)
-    set_message(app, event_of(app, application), state=OutboxState.DELIVERED,
-                delivered_at=utcnow(), receiver_reference="SBSYS-27.54.08-G01-42")  # fmt: skip
+    delivered(app, event_of(app, application), "SBSYS-27.54.08-G01-42")
     html = worker.get(case).get_data(as_text=True)
     assert "Sagsnummer i kommunens system" in html and "SBSYS-27.54.08-G01-42" in html
 
 
+def test_the_case_number_outlives_the_message_the_purge_deletes(app: Flask) -> None:
+    application = submitted(app, "575")
+    event_id = event_of(app, application)
+    delivered(app, event_id, "SAG-77")
+    with database(app).transaction() as session:
+        assert queue.purge(session, utcnow() + timedelta(days=31), ("575",)) >= 1
+        assert session.get(OutboxMessage, event_id) is None
+    html = staff_client(app, "575", "ida@vejen.dk").get(
+        f"/sagsbehandler/sag/{application.id}").get_data(as_text=True)  # fmt: skip
+    assert "SAG-77" in html
+
+
 def test_a_later_events_reference_is_not_taken_for_the_case_number(app: Flask) -> None:
     application = submitted(app, "575")
+    delivered(app, event_of(app, application), None)  # received, no number given
     with database(app).transaction() as session:
         later = queue.add_event(
             session, application.id, "575", "application.withdrawn", "withdrawn"
         )
-        later.state, later.receiver_reference = OutboxState.DELIVERED, "EVENT-7"
-        later.kind = OutboxKind.DELIVERY
+        session.flush()
+        later_id = later.id
+    delivered(app, later_id, "EVENT-7")
     worker = staff_client(app, "575", "ida@vejen.dk")
     html = worker.get(f"/sagsbehandler/sag/{application.id}").get_data(as_text=True)
     assert "EVENT-7" not in html and "Sagsnummer i kommunens system" not in html
