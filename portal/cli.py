@@ -254,6 +254,10 @@ def worker_command(once: bool, idle: float) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    if not once:
+        # From here a SIGTERM lets the message in hand finish; before it, it simply ends the
+        # process. Said on stderr, which is not held back in a buffer as stdout is.
+        click.echo("Outbox worker running; SIGTERM stops it after the message in hand.", err=True)
     tally = worker.run_once(stop) if once else worker.run(stop, idle)
     click.echo(
         f"Outbox: {tally.delivered} delivered, {tally.failed} to retry, {tally.dead} dead, "

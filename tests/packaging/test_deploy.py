@@ -218,7 +218,14 @@ def test_the_worker_unit_runs_the_outbox_worker_and_stops_cleanly_on_sigterm(
     (exec_start,) = service["ExecStart"]
     log = web.machine.root / "worker.log"
     worker = start(web.machine.command(exec_start), env, cwd, log)
-    time.sleep(3)  # long enough to start, find the outbox empty and wait for more
+    # Until it says it runs, a SIGTERM would end it before its handler is in place; on a
+    # busy machine starting takes longer than any fixed pause.
+    deadline = time.monotonic() + 60
+    while "Outbox worker running" not in worker.output() and time.monotonic() < deadline:
+        assert worker.process.poll() is None, worker.output()
+        time.sleep(0.1)
+    assert "Outbox worker running" in worker.output()
+    time.sleep(0.5)  # into its loop: find the outbox empty and wait for more
     assert worker.process.poll() is None, worker.output()
     assert worker.stop(within=int(service["TimeoutStopSec"][0])) == 0
     assert "Outbox: 0 delivered" in worker.output()
