@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,15 +64,23 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
     return app
 
 
-@pytest.fixture(scope="session")
-def live_server(live_app: Any) -> Iterator[str]:
-    app = live_app
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """The app served on a free loopback port in a thread; its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Any) -> Iterator[str]:
+    with serving(live_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -87,6 +96,12 @@ def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
         for v in result["violations"]
     ]
+
+
+def checked(page: Any, axe_source: str, name: str) -> None:
+    """No axe violations on the page as it stands, and a screenshot of it to look at."""
+    assert axe_violations(page, axe_source) == [], name
+    screenshot(page, name)
 
 
 def screenshot(page: Any, name: str) -> Path:

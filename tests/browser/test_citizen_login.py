@@ -4,7 +4,6 @@ the provider; axe finds nothing on any page of it."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from playwright.sync_api import Page
 
 from portal.db import migrate
 from portal.web.db import database
-from tests.browser.conftest import axe_violations, follow, screenshot
+from tests.browser.conftest import checked, follow, serving
 from tests.conftest import make_app
 from tests.oidc.running import RunningProvider, start_provider
 
@@ -39,25 +38,14 @@ def provider() -> Iterator[RunningProvider]:
 def login_server(
     provider: RunningProvider, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    from werkzeug.serving import make_server
 
     db_file: Path = tmp_path_factory.mktemp("login-live") / "live.sqlite3"
     app = make_app(f"sqlite:///{db_file}", **provider.login_settings())
     migrate.upgrade(database(app).engine)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    provider.allow(f"{base}/log-ind/retur", f"{base}/log-ud/faerdig")
-    yield base
-    server.shutdown()
-    thread.join()
+    with serving(app) as base:
+        provider.allow(f"{base}/log-ind/retur", f"{base}/log-ud/faerdig")
+        yield base
     database(app).engine.dispose()
-
-
-def checked(page: Page, axe_source: str, name: str) -> None:
-    assert axe_violations(page, axe_source) == [], name
-    screenshot(page, name)
 
 
 def log_in_as(page: Page, words: dict[str, str], person: str) -> None:

@@ -5,18 +5,16 @@ nothing on any of them."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page
 
 from portal.db import migrate
 from portal.web.db import database
-from tests.browser.conftest import axe_violations, follow, screenshot
+from tests.browser.conftest import checked, follow, serving
 from tests.conftest import make_app
 from tests.oidc import people
 from tests.oidc.running import RunningProvider, start_provider
@@ -44,7 +42,6 @@ def provider() -> Iterator[RunningProvider]:
 def server(provider: RunningProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The portal with login on, and two applications the test person sent: their own and
     one for Karen."""
-    from werkzeug.serving import make_server
 
     db_file: Path = tmp_path_factory.mktemp("mine-live") / "live.sqlite3"
     app: Flask = make_app(f"sqlite:///{db_file}", **provider.login_settings())
@@ -52,20 +49,10 @@ def server(provider: RunningProvider, tmp_path_factory: pytest.TempPathFactory) 
     me = people.PEOPLE["selv"]
     apply(app, me.cpr, by=citizen(me), name=me.name)
     apply(app, KAREN, by=citizen(me), other=True)
-    live = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=live.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{live.server_port}"
-    provider.allow(f"{base}/log-ind/retur", f"{base}/log-ud/faerdig")
-    yield base
-    live.shutdown()
-    thread.join()
+    with serving(app) as base:
+        provider.allow(f"{base}/log-ind/retur", f"{base}/log-ud/faerdig")
+        yield base
     database(app).engine.dispose()
-
-
-def checked(page: Page, axe_source: str, name: str) -> None:
-    assert axe_violations(page, axe_source) == [], name
-    screenshot(page, name)
 
 
 @pytest.mark.parametrize("screen", SCREENS)

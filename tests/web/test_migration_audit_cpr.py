@@ -6,25 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 
 from portal.db import migrate
-from tests.conftest import backend_url
+from tests.web.migration_db import fresh_engine
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_old_audit_rows_lose_the_cpr_digits(backend: str, tmp_path: Path) -> None:
-    url = backend_url(backend, str(tmp_path))
-    if backend == "postgresql":
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        parsed = make_url(url)
-        name = f"{parsed.database}_mig11"
-        url = parsed.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    engine = create_engine(url)
+    engine = fresh_engine(backend, tmp_path, "mig11")
     migrate.upgrade(engine, "0010")
     with engine.begin() as conn:
         for detail in ("cpr:050575-xxxx", "reference:AS-2026-000001", None):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 
 from portal.db import migrate
-from tests.conftest import backend_url
+from tests.web.migration_db import fresh_engine
 from tests.web.test_migration_identification import OLD_ROW
 
 MESSAGE = (
@@ -20,25 +20,11 @@ MESSAGE = (
 )
 
 
-def fresh_engine(backend: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    url = backend_url(backend, str(tmp_path))
-    if backend == "postgresql":
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        parsed = make_url(url)
-        name = f"{parsed.database}_mig14"
-        url = parsed.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    return create_engine(url)
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_the_case_number_is_copied_from_the_delivered_submitted_event(
     backend: str, tmp_path: Path
 ) -> None:
-    engine = fresh_engine(backend, tmp_path)
+    engine = fresh_engine(backend, tmp_path, "mig14")
     migrate.upgrade(engine, "0013")
     with engine.begin() as conn:
         conn.execute(text(OLD_ROW))
@@ -57,7 +43,7 @@ def test_the_case_number_is_copied_from_the_delivered_submitted_event(
 def test_no_number_without_a_delivered_submitted_event_that_gave_one(
     backend: str, tmp_path: Path
 ) -> None:
-    engine = fresh_engine(backend, tmp_path)
+    engine = fresh_engine(backend, tmp_path, "mig14")
     migrate.upgrade(engine, "0013")
     with engine.begin() as conn:
         conn.execute(text(OLD_ROW))

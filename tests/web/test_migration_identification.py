@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from portal.db import migrate
 from portal.db.models import Application
 from portal.identity.applying import TYPED, Stored
 from portal.own_applications import identification_of
-from tests.conftest import backend_url
+from tests.web.migration_db import fresh_engine
 
 OLD_ROW = (
     "INSERT INTO application (reference, draft_key, municipality_code, status, channel, "
@@ -28,17 +28,7 @@ OLD_ROW = (
 def test_an_application_from_before_reads_as_typed_and_not_verified(
     backend: str, tmp_path: Path
 ) -> None:
-    url = backend_url(backend, str(tmp_path))
-    if backend == "postgresql":
-        admin = create_engine(url, isolation_level="AUTOCOMMIT")
-        parsed = make_url(url)
-        name = f"{parsed.database}_mig13"
-        url = parsed.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    engine = create_engine(url)
+    engine = fresh_engine(backend, tmp_path, "mig13")
     migrate.upgrade(engine, "0012")
     with engine.begin() as conn:
         conn.execute(text(OLD_ROW))
