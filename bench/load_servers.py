@@ -101,6 +101,12 @@ def start(name: str, command: list[str], env: Mapping[str, str], folder: Path) -
     else:
         server.stop()
         raise RuntimeError(f"{name} did not listen within 60 s; see {log}")
+    # The master listens before it forks (and freezes its heap first): wait for a worker.
+    while not server.worker_pids():
+        if time.monotonic() > deadline or process.poll() is not None:
+            server.stop()
+            raise RuntimeError(f"{name} started no worker within 60 s; see {log}")
+        time.sleep(0.05)
     return server
 
 
