@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portal.identity import prefill
+
 Answers = Mapping[str, Mapping[str, Any]]
 
 
@@ -42,6 +44,11 @@ def by_a_representative(answers: Answers) -> bool:
     return for_someone_else(answers) and REGISTRATION not in answers
 
 
+def offered_fuldmagt(answers: Answers) -> bool:
+    """Logged in with Digital Fuldmagt for someone: those people are offered first."""
+    return by_a_representative(answers) and bool(answers.get(prefill.OFFERS, {}).get("may_act_for"))
+
+
 # Set by the staff side when a caseworker registers an application from a phone call, the
 # counter or a letter: {"channel": ..., "staff_id": ...}. Not a step, so never asked.
 REGISTRATION = "registration"
@@ -58,6 +65,7 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step("who", Section.ABOUT),
+    Step(prefill.FULDMAGT_STEP, Section.ABOUT, offered_fuldmagt),
     Step("relation", Section.ABOUT, by_a_representative),
     Step("authority", Section.ABOUT, by_a_representative),
     Step("applicant_name", Section.ABOUT, for_someone_else),
@@ -84,6 +92,8 @@ STEPS: tuple[Step, ...] = (
     Step("check", Section.SEND, summarised=False),
 )
 BY_ID: dict[str, Step] = {step.id: step for step in STEPS}
+# Kept in the answers without being steps: a registration, and what a login offers.
+NOT_STEPS = frozenset({REGISTRATION, prefill.OFFERS})
 # The check page is reached, never answered: it is where the flow ends before submitting.
 FINAL = "check"
 
@@ -102,8 +112,11 @@ def first_unanswered(answers: Answers) -> Step:
 
 def fixed(step_id: str, answers: Answers) -> bool:
     """A caseworker registers applications for their own municipality only: the registration
-    answers the municipality in advance, and nobody may change it."""
-    return step_id == "municipality" and REGISTRATION in answers
+    answers the municipality in advance, and nobody may change it. A MitID login answers the
+    name, CPR number and birth date, or the authority (portal.identity.prefill)."""
+    if step_id == "municipality":
+        return REGISTRATION in answers
+    return prefill.fixed_by_login(step_id, answers)
 
 
 def may_visit(step_id: str, answers: Answers) -> bool:
@@ -131,16 +144,18 @@ def next_step(step_id: str, answers: Answers) -> Step:
 def previous_step(step_id: str, answers: Answers) -> Step | None:
     steps = visible(answers)
     ids = [s.id for s in steps]
-    if step_id not in ids or ids.index(step_id) == 0:
+    if step_id not in ids:
         return None
-    return steps[ids.index(step_id) - 1]
+    # Back skips what cannot be changed (a registrar's municipality, the login's answers).
+    earlier = [s for s in steps[: ids.index(step_id)] if not fixed(s.id, answers)]
+    return earlier[-1] if earlier else None
 
 
 def prune(answers: Answers) -> dict[str, Mapping[str, Any]]:
     """Drop answers to steps no longer asked, e.g. the relation once "for myself" is chosen,
     so nothing the user took back is kept or sent."""
-    kept = {k: v for k, v in answers.items() if k in BY_ID or k == REGISTRATION}
-    return {k: v for k, v in kept.items() if k == REGISTRATION or BY_ID[k].asked_when(kept)}
+    kept = {k: v for k, v in answers.items() if k in BY_ID or k in NOT_STEPS}
+    return {k: v for k, v in kept.items() if k in NOT_STEPS or BY_ID[k].asked_when(kept)}
 
 
 @dataclass(frozen=True)
@@ -164,7 +179,8 @@ def sections(answers: Answers, current: str) -> list[SectionState]:
         members = [(i, step) for i, step in enumerate(steps) if step.section == section]
         if not members:
             continue
-        first_index, first = members[0]
+        # A section opens at its first step that can be changed (the login's may be fixed).
+        first_index, first = next((m for m in members if not fixed(m[1].id, answers)), members[0])
         done = all(step.id in answers for _, step in members if step.id != FINAL)
         states.append(
             SectionState(

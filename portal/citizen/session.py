@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, session
+from flask import current_app, g, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from portal import drafts as keyed
 from portal import journey
 from portal.db import drafts
 from portal.db.models import Channel, Draft
+from portal.identity import Citizen
+from portal.identity.prefill import with_login
 from portal.web import db, metrics
+from portal.web.citizen_login import current_citizen
 from portal.web.questions import DRAFT_KEY
 from portal.web.services import cipher, standards
 
@@ -37,11 +40,22 @@ def load_answers(draft: Draft | keyed.StoredDraft | None) -> dict[str, dict[str,
     if preselected in standards() and "municipality" not in answers:
         # A municipality's own link (/?kommune=265) answers the question in advance.
         answers["municipality"] = {"municipality": preselected}
-    return answers
+    return with_login(answers, login())
+
+
+def login() -> Citizen | None:
+    """The logged-in citizen, read once per request (every read and save of the answers
+    asks): the answers always agree with the login, and without one carry nothing from it."""
+    if "citizen_of_request" not in g:
+        g.citizen_of_request = current_citizen()
+    found: Citizen | None = g.citizen_of_request
+    return found
 
 
 def save_answers(draft: keyed.StoredDraft | None, answers: dict[str, Any]) -> None:
     """Save in the request's write transaction; creates the draft on the first answer."""
+    # A changed "who" drops the login's identity before it is stored as the other person's.
+    answers = with_login(answers, login())
     if draft is not None and keyed.store_answers(
         db.session().connection(), draft.id, cipher().encrypt(answers)
     ):

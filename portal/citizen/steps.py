@@ -17,6 +17,7 @@ from portal.web.questions.forms import FORMS
 # Danish addresses, readable in the browser's address bar and history.
 SLUGS = {
     "who": "hvem",
+    "fuldmagt": "digital-fuldmagt",
     "relation": "relation",
     "authority": "fuldmagt",
     "applicant_name": "fornavn",

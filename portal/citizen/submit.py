@@ -13,6 +13,7 @@ from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
 from portal import applications, ffb, journey
+from portal.citizen import identified
 from portal.citizen import session as drafts_in_session
 from portal.citizen.routes import bp, context_for, page_args
 from portal.citizen.steps import SECTION_TITLES, step_url, summary_rows
@@ -56,9 +57,7 @@ def check() -> ResponseReturnValue:
     form = DeclarationForm()
     if request.method == "POST" and form.validate():
         # already_sent looked for this draft's application in this transaction: not again.
-        receipt = applications.submit(
-            db.session(), drafts_in_session.cipher(), submission(draft, context), looked_up=True
-        )
+        receipt = identified.submit(submission(draft, context))
         queue_receipts(receipt, answers)
         session[SUBMITTED_KEY] = receipt.application.draft_key
         drafts_in_session.forget_draft()

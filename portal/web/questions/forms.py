@@ -21,6 +21,7 @@ from portal.web.questions.contact import (
     MeetingHelpForm,
     RepresentativeForm,
 )
+from portal.web.questions.fuldmagt import FuldmagtForm
 from portal.web.questions.needs import (
     ActionPlanForm,
     DayLengthForm,
@@ -37,6 +38,7 @@ from portal.web.questions.voice import Voice
 
 FORMS: dict[str, type[StepForm]] = {
     "who": WhoForm,
+    "fuldmagt": FuldmagtForm,
     "relation": RelationForm,
     "authority": AuthorityForm,
     "applicant_name": ApplicantNameForm,

@@ -1,0 +1,83 @@
+"""What a MitID login answers in the citizen's journey (issue 13, point 3), without Flask.
+
+The draft's answers are made to agree with the login on every read and every save
+(`with_login`): applying for oneself, the name, the CPR number and the birth date are the
+login's, marked as such, and the journey makes those steps fixed (portal.journey.fixed):
+shown on the check page, never asked, never changed by a POST. Applying for someone else,
+the people who gave the citizen the portal's privilege through Digital Fuldmagt are offered
+first; choosing one answers the authority step (a power of attorney, checked).
+
+Whatever came from a login is dropped again when it no longer holds: "who" changed to someone
+else (the login's identity is never the other person's), the login ended, or a caseworker's
+registration. Without login nothing is added, so the journey is today's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from stdnum.dk import cpr as stdnum_cpr
+
+from portal.identity.model import Citizen
+
+# The marker in a step's answer that the login gave it (the value says which: MitID, or a
+# Digital Fuldmagt the citizen holds).
+FROM_LOGIN = "from_login"
+MITID = "mitid"
+DIGITAL_FULDMAGT = "digital-fuldmagt"
+# Not a step: the people the logged-in citizen may act for (CPR numbers, ten digits), so the
+# journey knows whether to ask the fuldmagt step. Set on every read, never typed.
+OFFERS = "login_offers"
+# The step that offers them: {"person": <ten digits>} or {"person": SOMEONE_ELSE}.
+FULDMAGT_STEP = "fuldmagt"
+SOMEONE_ELSE = "other"
+# Kept in step with portal.journey.REGISTRATION (journey imports this module, not back).
+_REGISTRATION = "registration"
+
+
+def from_login(answers: Mapping[str, Any], step_id: str) -> bool:
+    """Whether the login answered this step (the journey then shows it, fixed)."""
+    stored = answers.get(step_id)
+    return isinstance(stored, Mapping) and stored.get(FROM_LOGIN) is not None
+
+
+def chosen_person(answers: Mapping[str, Any]) -> str | None:
+    """The CPR number (ten digits) of the Digital Fuldmagt person chosen, if one was and the
+    login still lets the citizen act for them."""
+    person = answers.get(FULDMAGT_STEP, {}).get("person")
+    offered = answers.get(OFFERS, {}).get("may_act_for", ())
+    return person if isinstance(person, str) and person in offered else None
+
+
+def with_login(answers: Mapping[str, Any], citizen: Citizen | None) -> dict[str, Any]:
+    """The answers as this login makes them: what a login filled in before is dropped, then
+    filled again from `citizen` where it applies."""
+    out = {key: value for key, value in answers.items() if not from_login(answers, key)}
+    out.pop(OFFERS, None)
+    if citizen is None or _REGISTRATION in out:
+        return out
+    if citizen.may_act_for:
+        # Whatever "who" says now: a POST that changes it to someone else finds them here.
+        out[OFFERS] = {"may_act_for": list(citizen.may_act_for)}
+    who = out.get("who", {}).get("who")
+    if who == "self":
+        out["identity"] = {
+            "full_name": citizen.name,
+            "cpr": stdnum_cpr.format(citizen.cpr),
+            FROM_LOGIN: MITID,
+        }
+        out["age"] = {
+            "birth_date": stdnum_cpr.get_birth_date(citizen.cpr).isoformat(),
+            "age": None,
+            FROM_LOGIN: MITID,
+        }
+    elif who == "other" and chosen_person(out) is not None:
+        # The authority is the Digital Fuldmagt itself; the submit records it as checked.
+        out["authority"] = {"authority": "power_of_attorney", FROM_LOGIN: DIGITAL_FULDMAGT}
+    return out
+
+
+def fixed_by_login(step_id: str, answers: Mapping[str, Any]) -> bool:
+    """A step the login answered is not asked and cannot be changed."""
+    return step_id in ("identity", "age", "authority") and from_login(answers, step_id)
