@@ -43,7 +43,7 @@ def person_label(cpr: str) -> str:
 
 class FuldmagtForm(StepForm):
     person = PersonChoiceField(validators=[InputRequired(CHOOSE_ONE)])
-    labels = {"person": Q(_l("Hvem søger du for?"))}
+    labels = {"person": Q(_l("Hvilken person søger du for?"))}
     hints = {
         "person": Q(
             _l("Du har en Digital Fuldmagt fra disse personer. Vælg én, eller vælg en anden.")
