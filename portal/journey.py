@@ -83,6 +83,8 @@ STEPS: tuple[Step, ...] = (
     Step("guidance", Section.GUIDANCE, summarised=False),
     # After the guidance, so the offers have been seen before one is wished for.
     Step("offer_wish", Section.GUIDANCE),
+    # For a person chosen from Digital Fuldmagt the name alone: the login has the CPR number.
+    Step(prefill.NAME_STEP, Section.CONTACT, prefill.person_chosen, summarised=False),
     Step("identity", Section.CONTACT),
     Step("address", Section.CONTACT),
     Step("contact", Section.CONTACT),
@@ -136,7 +138,8 @@ def next_step(step_id: str, answers: Answers) -> Step:
     steps = visible(answers)
     ids = [s.id for s in steps]
     for step in steps[ids.index(step_id) + 1 :] if step_id in ids else steps:
-        if step.id not in answers:
+        # The name just given for a Digital Fuldmagt person answers the identity on save.
+        if step.id not in answers and not prefill.fills_on_save(step.id, answers):
             return step
     return first_unanswered(answers)
 

@@ -33,6 +33,7 @@ SLUGS = {
     "offer_wish": "tilbud",
     "action_plan": "handleplan",
     "other_info": "andet",
+    "fuldmagt_name": "navn",
     "identity": "navn-og-cpr",
     "address": "adresse",
     "contact": "kontakt",

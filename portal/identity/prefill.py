@@ -32,6 +32,8 @@ OFFERS = "login_offers"
 # The step that offers them: {"person": <ten digits>} or {"person": SOMEONE_ELSE}.
 FULDMAGT_STEP = "fuldmagt"
 SOMEONE_ELSE = "other"
+# Then this step asks the person's full name, and the login's CPR number makes the identity.
+NAME_STEP = "fuldmagt_name"
 # Kept in step with portal.journey.REGISTRATION (journey imports this module, not back).
 _REGISTRATION = "registration"
 
@@ -48,6 +50,16 @@ def chosen_person(answers: Mapping[str, Any]) -> str | None:
     person = answers.get(FULDMAGT_STEP, {}).get("person")
     offered = answers.get(OFFERS, {}).get("may_act_for", ())
     return person if isinstance(person, str) and person in offered else None
+
+
+def person_chosen(answers: Mapping[str, Any]) -> bool:
+    return answers.get("who", {}).get("who") == "other" and chosen_person(answers) is not None
+
+
+def fills_on_save(step_id: str, answers: Mapping[str, Any]) -> bool:
+    """Whether saving these answers with the login answers this step (the name of a person
+    chosen from Digital Fuldmagt makes the identity), so the next page is the one after it."""
+    return step_id == "identity" and person_chosen(answers) and NAME_STEP in answers
 
 
 def with_login(answers: Mapping[str, Any], citizen: Citizen | None) -> dict[str, Any]:
@@ -72,10 +84,25 @@ def with_login(answers: Mapping[str, Any], citizen: Citizen | None) -> dict[str,
             "age": None,
             FROM_LOGIN: MITID,
         }
-    elif who == "other" and chosen_person(out) is not None:
-        # The authority is the Digital Fuldmagt itself; the submit records it as checked.
-        out["authority"] = {"authority": "power_of_attorney", FROM_LOGIN: DIGITAL_FULDMAGT}
+    elif person_chosen(out):
+        _fill_for_chosen(out, str(chosen_person(out)))
     return out
+
+
+def _fill_for_chosen(out: dict[str, Any], cpr: str) -> None:
+    """The authority is the Digital Fuldmagt itself (the submit records it as checked); the
+    birth date is the CPR number's, and the identity the typed name with the CPR number the
+    login vouches for."""
+    out["authority"] = {"authority": "power_of_attorney", FROM_LOGIN: DIGITAL_FULDMAGT}
+    born = stdnum_cpr.get_birth_date(cpr).isoformat()
+    out["age"] = {"birth_date": born, "age": None, FROM_LOGIN: DIGITAL_FULDMAGT}
+    name = out.get(NAME_STEP, {}).get("full_name")
+    if name:
+        out["identity"] = {
+            "full_name": name,
+            "cpr": stdnum_cpr.format(cpr),
+            FROM_LOGIN: DIGITAL_FULDMAGT,
+        }
 
 
 def fixed_by_login(step_id: str, answers: Mapping[str, Any]) -> bool:

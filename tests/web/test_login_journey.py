@@ -22,7 +22,7 @@ from tests.oidc import people
 from tests.oidc.running import RunningProvider
 from tests.oidc.steps import log_in
 from tests.web.helpers import readable_sentences, visible_text
-from tests.web.journey import answer_until, errors, post_step, submit, token
+from tests.web.journey import answer_until, post_step, submit, token
 from tests.web.staff import staff_client
 from tests.web.test_plain_language import LIX_LIMIT
 
@@ -31,8 +31,6 @@ pytest_plugins = ("tests.oidc.fixtures",)
 SELF = people.PEOPLE["selv"]  # 1204801234, born 12 April 1980
 RELATIVE = people.PEOPLE["fuldmagt-en"]  # may act for GRANDMOTHER
 TWO = people.PEOPLE["fuldmagt-to"]  # may act for GRANDMOTHER and GRANDFATHER
-GRANDMOTHER_TYPED = "050240-1238"
-GRANDMOTHER_BORN = {"birth_date-day": "5", "birth_date-month": "2", "birth_date-year": "1940"}
 
 
 def logged_in(app: Flask, provider: RunningProvider, person: people.Person) -> FlaskClient:
@@ -133,22 +131,22 @@ def test_a_relative_with_digital_fuldmagt_applies_verified(
     client = logged_in(login_app, oidc_provider, RELATIVE)
     overrides = {
         "/ansoeg/digital-fuldmagt": {"person": people.GRANDMOTHER},
-        "/ansoeg/alder": GRANDMOTHER_BORN,
-        "/ansoeg/navn-og-cpr": {"full_name": "Inger Hansen", "cpr": GRANDMOTHER_TYPED},
+        "/ansoeg/navn": {"full_name": "Inger Hansen"},
     }
-    assert answer_until(client, stop="/ansoeg/navn-og-cpr", other=True, **overrides) == (
-        "/ansoeg/navn-og-cpr"
-    )
-    # Another number than the person chosen from Digital Fuldmagt is refused.
-    wrong = post_step(client, "/ansoeg/navn-og-cpr", {"full_name": "Inger", "cpr": "010190-1234"})
-    assert "Skriv CPR-nummeret på den person, du valgte fra Digital Fuldmagt: 050240-xxxx." in (
-        errors(wrong.get_data(as_text=True))
-    )
+    assert answer_until(client, stop="/ansoeg/navn", other=True, **overrides) == "/ansoeg/navn"
+    # Only the name is asked: the CPR number is the one the login vouches for.
+    page = visible_text(client.get("/ansoeg/navn").get_data(as_text=True))
+    assert "Vi har CPR-nummeret på Karen fra Digital Fuldmagt." in page
+    html = client.get("/ansoeg/navn").get_data(as_text=True)
+    assert lix(" ".join(readable_sentences(html))) <= LIX_LIMIT
     assert answer_until(client, other=True, **overrides) == "/ansoeg/tjek"
+    for path in ["/ansoeg/navn-og-cpr", "/ansoeg/alder", "/ansoeg/fuldmagt"]:
+        assert client.get(path).status_code == 303, path
     html, text = check_text(client)
+    assert "Inger Hansen" in text and "050240-xxxx" in text and "5. februar 1940" in text
+    assert 'href="/ansoeg/navn-og-cpr' not in html and 'href="/ansoeg/alder' not in html
     # The authority step was answered by the login: not asked, and shown without "Ret".
     assert "Jeg har en fuldmagt" in text and 'href="/ansoeg/fuldmagt' not in html
-    assert client.get("/ansoeg/fuldmagt").status_code == 303
     assert submit(client).status_code == 303
     application = latest(login_app)
     assert application.identified_by == "mitid-digital-fuldmagt"

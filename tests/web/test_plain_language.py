@@ -32,7 +32,7 @@ PUBLIC_PAGES = [
 ]
 ONLY_FOR_OTHER = {"relation", "fuldmagt", "fornavn", "om-dig"}
 # Asked only of a citizen logged in with Digital Fuldmagt: scored in test_login_journey.py.
-ONLY_WITH_LOGIN = {"digital-fuldmagt"}
+ONLY_WITH_LOGIN = {"digital-fuldmagt", "navn"}
 MUNICIPALITIES = ["157", "173", "265", "370", "575"]
 
 

@@ -12,9 +12,7 @@ from wtforms import EmailField, RadioField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from portal.cpr import masked as masked_cpr
-from portal.identity.prefill import chosen_person
 from portal.web.fields import MultiCheckboxField, optional_choice
-from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import (
     CHOOSE_ONE,
@@ -89,13 +87,6 @@ class IdentityForm(StepForm):
                 ) from err
             raise ValidationError(_l("Skriv CPR-nummeret med 10 tal, fx 010190-1234.")) from err
         field.data = stdnum_cpr.format(number)
-        chosen = chosen_person(self.context.answers)
-        if chosen is not None and number != chosen:
-            # The person chosen from Digital Fuldmagt is the one the application is for.
-            raise ValidationError(
-                _("Skriv CPR-nummeret på den person, du valgte fra Digital Fuldmagt: %(cpr)s.",
-                  cpr=masked_cpr(chosen))
-            )  # fmt: skip
         born = self.context.answers.get("age", {}).get("birth_date")
         if born and stdnum_cpr.get_birth_date(number) != date.fromisoformat(born):
             raise ValidationError(_l("CPR-nummeret passer ikke med fødselsdatoen. Tjek dem begge."))

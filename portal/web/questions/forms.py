@@ -21,7 +21,7 @@ from portal.web.questions.contact import (
     MeetingHelpForm,
     RepresentativeForm,
 )
-from portal.web.questions.fuldmagt import FuldmagtForm
+from portal.web.questions.fuldmagt import FuldmagtForm, FuldmagtNameForm
 from portal.web.questions.needs import (
     ActionPlanForm,
     DayLengthForm,
@@ -54,6 +54,7 @@ FORMS: dict[str, type[StepForm]] = {
     "offer_wish": OfferWishForm,
     "action_plan": ActionPlanForm,
     "other_info": OtherInfoForm,
+    "fuldmagt_name": FuldmagtNameForm,
     "identity": IdentityForm,
     "address": AddressForm,
     "contact": ContactForm,

@@ -19,6 +19,7 @@ from portal.identity.prefill import OFFERS, SOMEONE_ELSE
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import CHOOSE_ONE, Choice, Context, StepForm
+from portal.web.questions.contact import text_field
 from portal.web.questions.voice import Q
 
 
@@ -60,3 +61,18 @@ class FuldmagtForm(StepForm):
             Q(_l("Fx en, du er værge for. Du skriver selv personens CPR-nummer.")),
         )
         return [*people, other]
+
+
+class FuldmagtNameForm(StepForm):
+    """The person chosen from Digital Fuldmagt: the CPR number is known, so only the name is
+    asked (portal.identity.prefill then answers the name-and-CPR step, fixed)."""
+
+    full_name = text_field(
+        InputRequired(_l("Skriv det fulde navn.")), 120, autocomplete="off", spellcheck=False
+    )
+    heading = Q(_l("Navn og CPR-nummer"), _l("Navn og CPR-nummer på %(name)s"))
+    lead = Q(
+        _l("Vi har CPR-nummeret fra Digital Fuldmagt. Skriv personens fulde navn."),
+        _l("Vi har CPR-nummeret på %(name)s fra Digital Fuldmagt. Skriv det fulde navn."),
+    )
+    labels = {"full_name": Q(_l("Fulde navn"))}
