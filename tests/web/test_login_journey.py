@@ -18,6 +18,7 @@ from portal.standards.lix import lix
 from portal.web.db import database
 from portal.web.services import cipher
 from tests.handoff.document_fixtures import Made, build
+from tests.handoff.test_document_identification import valid
 from tests.oidc import people
 from tests.oidc.running import RunningProvider
 from tests.oidc.steps import log_in
@@ -83,6 +84,8 @@ def test_for_oneself_the_name_cpr_and_birth_date_come_from_the_login(
         assert application.submitter_index == cipher().index(SELF.cpr)
     identity = person_of(login_app, application)["identity"]
     assert identity["full_name"] == SELF.name and identity["cpr"] == "120480-1234"
+    parties = valid(build(login_app, Made("self", application.id, "")))
+    assert parties["applicant"]["identification"]["method"] == "mitid"
     mine = visible_text(client.get("/mine-ansoegninger").get_data(as_text=True))
     assert f"Ansøgning {application.reference}" in mine and "Til dig selv." in mine
 
@@ -154,7 +157,7 @@ def test_a_relative_with_digital_fuldmagt_applies_verified(
     assert application.fuldmagt_privilege == DEFAULT_PRIVILEGE
     with login_app.app_context():
         assert application.cpr_index == cipher().index(people.GRANDMOTHER)
-    parties = build(login_app, Made("fuldmagt", application.id, ""))["parties"]
+    parties = valid(build(login_app, Made("fuldmagt", application.id, "")))
     assert parties["applicant"]["identification"]["method"] == "mitid-digital-fuldmagt"
     assert parties["representation"]["authority_verified"] is True
     staff = staff_client(login_app, "575", "ida@vejen.dk")
