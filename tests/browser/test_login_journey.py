@@ -1,5 +1,5 @@
-"""The whole journey logged in with MitID, in Chromium on a phone, in Danish and English
-(issue 13, point 3): for oneself the name and CPR number are not asked and the check page
+"""The whole journey logged in with MitID, in Chromium on a phone (and once on a laptop), in
+Danish and English (issue 13, point 3): for oneself the name and CPR number are not asked and the check page
 shows the login's; a relative with Digital Fuldmagt is offered the person first. axe finds
 nothing on the pages the login changes; screenshots go to test-artifacts/."""
 
@@ -70,15 +70,16 @@ def test_for_oneself_logged_in_on_a_phone(
     context.close()
 
 
-@pytest.mark.parametrize("lang", ["da", "en"])
-def test_for_someone_with_digital_fuldmagt_on_a_phone(
+@pytest.mark.parametrize(("lang", "screen"), [("da", "phone"), ("en", "phone"), ("da", "laptop")])
+def test_for_someone_with_digital_fuldmagt(
     browser: Any,
     login_server: str,
     provider: RunningProvider,
     axe_source: str,
     lang: str,
+    screen: str,
 ) -> None:
-    context = browser.new_context(viewport=PHONE)
+    context = browser.new_context(viewport=logins.SCREENS[screen])
     page = context.new_page()
     page.goto(f"{login_server}/sprog/{lang}?next=/")
     log_in_as(page, WORDS[lang], "fuldmagt-en")
@@ -87,7 +88,7 @@ def test_for_someone_with_digital_fuldmagt_on_a_phone(
         "/ansoeg/digital-fuldmagt": {"person": people.GRANDMOTHER},
         "/ansoeg/navn": {"full_name": "Inger Hansen"},
     }  # fmt: skip
-    name = f"login-journey-fuldmagt-{lang}-phone"
+    name = f"login-journey-fuldmagt-{lang}-{screen}"
     asked = answer_in_browser(page, login_server, answers, axe_source, name)
     assert asked[1] == "/ansoeg/digital-fuldmagt" and "/ansoeg/fuldmagt" not in asked
     assert not {"/ansoeg/alder", "/ansoeg/navn-og-cpr"} & set(asked)
