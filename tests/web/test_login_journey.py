@@ -128,6 +128,22 @@ def test_the_people_from_digital_fuldmagt_are_offered_first(
     assert refused.status_code == 200
 
 
+def test_the_login_only_questions_refuse_a_post_without_its_csrf_token(
+    login_app: Flask, oidc_provider: RunningProvider
+) -> None:
+    # test_meta's check of every POST route, for the two steps it cannot reach without login.
+    client = logged_in(login_app, oidc_provider, TWO)
+    post_step(client, "/ansoeg/hvem", {"who": "other"})
+    bare = client.post("/ansoeg/digital-fuldmagt", data={"person": people.GRANDMOTHER})
+    assert bare.status_code == 400
+    assert post_step(client, "/ansoeg/digital-fuldmagt", {"person": people.GRANDMOTHER}
+                     ).status_code == 303  # fmt: skip
+    assert answer_until(client, stop="/ansoeg/navn", other=True) == "/ansoeg/navn"
+    bare = client.post("/ansoeg/navn", data={"full_name": "Nogen Andre"})
+    assert bare.status_code == 400
+    assert "Nogen Andre" not in client.get("/ansoeg/navn").get_data(as_text=True)
+
+
 def test_a_relative_with_digital_fuldmagt_applies_verified(
     login_app: Flask, oidc_provider: RunningProvider
 ) -> None:

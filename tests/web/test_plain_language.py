@@ -20,6 +20,7 @@ from portal.web.db import database
 from tests.conftest import make_app
 from tests.web.helpers import readable_sentences
 from tests.web.journey import answer_until, status_links, submit
+from tests.web.url_map import ONLY_WITH_LOGIN
 
 LIX_LIMIT = 35
 PUBLIC_PAGES = [
@@ -31,8 +32,6 @@ PUBLIC_PAGES = [
     "/status/" + "A" * 22,  # a status link that leads nowhere
 ]
 ONLY_FOR_OTHER = {"relation", "fuldmagt", "fornavn", "om-dig"}
-# Asked only of a citizen logged in with Digital Fuldmagt: scored in test_login_journey.py.
-ONLY_WITH_LOGIN = {"digital-fuldmagt", "navn"}
 MUNICIPALITIES = ["157", "173", "265", "370", "575"]
 
 

@@ -335,11 +335,13 @@ def test_every_refused_login_is_logged_without_the_password(
 def test_the_queue_marks_overdue_and_soon_due_cases_where_a_processing_time_is_stated(
     app: Flask,
 ) -> None:
+    # Two days past, not one: the deadline counts from the Danish date of receipt, and late in
+    # a Danish evening one day back is already the next day there.
     late, soon = submitted(app, "575"), submitted(app, "575", "010190-2345")
     roskilde = submitted(app, "265")
     with database(app).transaction() as session:
         session.execute(update(Application).where(Application.id == late.id)
-                        .values(received_at=utcnow() - timedelta(weeks=6, days=1)))  # fmt: skip
+                        .values(received_at=utcnow() - timedelta(weeks=6, days=2)))  # fmt: skip
         session.execute(update(Application).where(Application.id == soon.id)
                         .values(received_at=utcnow() - timedelta(weeks=5, days=3)))  # fmt: skip
     vejen = staff_client(app, "575", "ida@vejen.dk").get("/sagsbehandler/").get_data(as_text=True)

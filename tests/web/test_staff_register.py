@@ -47,7 +47,10 @@ def test_a_phone_application_goes_through_the_same_questions_in_the_third_person
     queue = staff.get("/sagsbehandler/").get_data(as_text=True)
     assert '<td data-label="Kanal" class="queue-short">Telefon</td>' in queue
     # The caseworker typed it in; no relative or guardian applied.
-    assert '<td data-label="Søger" class="queue-short">Selv</td>' in queue
+    assert (
+        '<td data-label="Søger" class="queue-short">Selv '
+        '<span class="queue-checked">Ikke kontrolleret</span></td>'
+    ) in queue  # typed in by the caseworker: the CPR number is not checked against a login
 
 
 def test_a_citizen_cannot_pose_as_a_registered_application(app: Flask) -> None:
