@@ -11,7 +11,9 @@ the markers into a Skeleton. Every later request joins the skeleton's parts with
 escaped, values: no form object, no macros, no translations per request.
 
 Nothing personal is kept: a skeleton is made from markers, never from a citizen's answers, and
-the values are computed per request and thrown away. A question whose form has a field of a
+the values are computed per request and thrown away. A visitor logged in with MitID always
+gets the full render: the header then says so and holds "Log ud", which no shared page may
+carry, and so no skeleton is ever made from such a page. A question whose form has a field of a
 kind not known here, a query string other than "?fra=tjek", or a failed build fall back to the
 full render, which stays the reference: tests/web/test_step_pages.py compares the two for every
 question in both languages and both voices.
@@ -34,6 +36,7 @@ from markupsafe import Markup, escape
 from wtforms import EmailField, IntegerField, RadioField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import Choice as RenderedChoice
 
+from portal.web.citizen_login import logged_in
 from portal.web.fields import DatePartsField, MultiCheckboxField
 from portal.web.questions.base import Context, StepForm
 from portal.web.questions.voice import Q, Voice
@@ -129,7 +132,7 @@ def fast_page(
 ) -> str | None:
     """The question page for a GET from its skeleton; None where only the full render will do."""
     from_check = PLAIN_QUERIES.get(request.query_string)
-    if from_check is None or not plan(form_class).supported:
+    if from_check is None or logged_in() or not plan(form_class).supported:
         return None
     key = Key(
         step_id, str(get_locale()), context.voice.other, _standard_code(form_class, context),
@@ -295,7 +298,7 @@ def framed_page(
     skeleton (everything but the body is the same for every citizen with this voice and
     language), the body as given. None where only the full render will do."""
     from_check = PLAIN_QUERIES.get(request.query_string)
-    if from_check is None:
+    if from_check is None or logged_in():
         return None
     has_back = args["back_url"] is not None
     key = (template, str(get_locale()), voice.other, from_check, has_back, request.script_root)

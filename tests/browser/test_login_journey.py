@@ -38,7 +38,7 @@ def answer_in_browser(
         if path in LOOKED_AT:
             checked(page, axe, f"{name}-{path.rsplit('/', 1)[1]}")
         fill_step(page, answers[path])
-        follow(page, page.locator('button[type="submit"]').first)
+        follow(page, page.locator('#main-content button[type="submit"]').first)
         path = page.url.split(base, 1)[1]
     assert path == "/ansoeg/tjek", path
     return asked
@@ -64,7 +64,7 @@ def test_for_oneself_logged_in_on_a_phone(
     assert page.locator('a[href^="/ansoeg/navn-og-cpr"]').count() == 0
     checked(page, axe_source, f"{name}-check")
     page.locator("#confirm").check()
-    follow(page, page.locator('form button[type="submit"]'))
+    follow(page, page.locator('#main-content form button[type="submit"]'))
     assert re.search(r"AS-\d{4}-\d{6}", page.content())
     checked(page, axe_source, f"{name}-receipt")
     context.close()
@@ -95,6 +95,6 @@ def test_for_someone_with_digital_fuldmagt(
     assert "050240-xxxx" in page.locator("main").inner_text()
     checked(page, axe_source, f"{name}-check")
     page.locator("#confirm").check()
-    follow(page, page.locator('form button[type="submit"]'))
+    follow(page, page.locator('#main-content form button[type="submit"]'))
     assert re.search(r"AS-\d{4}-\d{6}", page.content())
     context.close()

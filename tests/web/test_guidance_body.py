@@ -40,7 +40,9 @@ def empty_cache() -> Iterator[None]:
 
 @pytest.fixture
 def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records each body the cache builds (once per distinct guidance, not per request)."""
+    """Records each body the cache builds (once per distinct guidance, not per request), from
+    an empty cache: a test before it in the same process may have built the same body."""
+    guidance_body.clear()
     made: list[str] = []
     real = guidance_body._build
 

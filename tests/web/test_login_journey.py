@@ -216,3 +216,20 @@ def test_with_login_off_the_journey_is_todays(app: Flask) -> None:
     application = latest(app)
     # Nothing is recorded without a login: NULL reads as typed, as before login existed.
     assert application.identified_by is None and application.submitter_index is None
+
+
+def test_every_journey_page_says_who_is_logged_in_and_offers_log_out(
+    login_app: Flask, oidc_provider: RunningProvider
+) -> None:
+    client = logged_in(login_app, oidc_provider, SELF)
+    anonymous = login_app.test_client()
+    for path in ("/ansoeg/hvem", "/ansoeg/kommune", "/ansoeg/vanskeligheder"):
+        answer_until(client, stop=path)
+        html = client.get(path).get_data(as_text=True)
+        assert "Du er logget ind med MitID." in visible_text(html), path
+        assert 'action="/log-ud"' in html, path
+        # The shared page a visitor without login gets was never made from this one.
+        answer_until(anonymous, stop=path)
+        plain = anonymous.get(path).get_data(as_text=True)
+        assert "logget ind" not in plain and 'action="/log-ud"' not in plain, path
+        assert "Se, hvad du kan få, og søg om det" in plain
