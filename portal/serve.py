@@ -11,7 +11,7 @@ the portal the same way. The settings, each with its environment variable:
 | `PORTAL_TIMEOUT` | seconds a worker may stay silent before it is killed and replaced | `60` |
 | `PORTAL_GRACEFUL_TIMEOUT` | seconds running requests get to finish on stop or restart | `30` |
 | `PORTAL_KEEPALIVE` | seconds an idle connection from the proxy stays open | `5` |
-| `PORTAL_MAX_REQUESTS` | a worker is replaced after about this many requests (0: never) | `1000` |
+| `PORTAL_MAX_REQUESTS` | a worker is replaced after about this many requests (0: never) | `10000` |
 
 The app is built once, in the master process, before the workers fork: a refused production
 setting stops the start with its one-line reason instead of a crash loop of workers, and the
@@ -87,7 +87,10 @@ def options(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The gunicorn settings for this environment (`portal serve --print-config` shows them)."""
     environ = os.environ if environ is None else environ
     binds = [b.strip() for b in environ.get("PORTAL_BIND", DEFAULT_BIND).split(",") if b.strip()]
-    max_requests = _int(environ, "PORTAL_MAX_REQUESTS", 1000)
+    # A safety net against a slow leak, not a routine: over 20,000 requests a worker grew
+    # 1.5-3.2 % (docs/benchmarks.md), while at 1,000 a busy portal replaced a worker every few
+    # seconds, and each replacement's start-up was the page that waited longest (p99).
+    max_requests = _int(environ, "PORTAL_MAX_REQUESTS", 10000)
     return {
         "bind": binds or [DEFAULT_BIND],
         "workers": _int(environ, "PORTAL_WORKERS", max(2, os.cpu_count() or 1), minimum=1),

@@ -14,7 +14,7 @@ def test_the_defaults_listen_on_localhost_with_threads_and_without_an_access_log
     assert settings["workers"] >= 2
     assert (settings["worker_class"], settings["threads"]) == ("gthread", 4)
     assert (settings["timeout"], settings["graceful_timeout"], settings["keepalive"]) == (60, 30, 5)
-    assert (settings["max_requests"], settings["max_requests_jitter"]) == (1000, 100)
+    assert (settings["max_requests"], settings["max_requests_jitter"]) == (10000, 1000)
     # The portal's own JSON request line is the access log: it names the route, not the path.
     assert settings["accesslog"] is None
     assert settings["preload_app"] is True
