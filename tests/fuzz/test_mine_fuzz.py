@@ -8,11 +8,14 @@ and unchanged.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 
 from portal.db.models import Application, Status
 from portal.web.db import database
 from tests.fuzz.drive import discover, fuzz_form, request
+from tests.fuzz.forms import Form
 from tests.fuzz.oracles import Case, Fuzzer
 from tests.fuzz.values import IDS, Scale
 from tests.fuzz.world import Persona
@@ -41,7 +44,12 @@ def test_my_applications_survive_hostile_requests(
     fuzz = Fuzzer(login_app, database(login_app).engine)
     pages = ["/mine-ansoegninger", f"/mine-ansoegninger/{mine}",
              f"/mine-ansoegninger/{mine}/traek-tilbage"]  # fmt: skip
-    forms = [f for f in discover(persona, pages) if f.method == "POST"]
+    found = [f for f in discover(persona, pages) if f.method == "POST"]
+    # The header's "Log ud" form is on every page; fuzzed first it would end the login the
+    # rest runs under, so it goes last.
+    forms = [f for f in found if not is_logout(f)]
+    logout = [f for f in found if is_logout(f)]
+    assert len(logout) == 1, found
     targets = {fuzz.endpoint(Case("citizen", "POST", f.action)) for f in forms}
     assert targets >= LOGIN_ONLY_POSTS, targets
     for form in forms:
@@ -55,9 +63,14 @@ def test_my_applications_survive_hostile_requests(
         post = Case("citizen", "POST", f"/mine-ansoegninger/{bad}/traek-tilbage", form,
                     "application/x-www-form-urlencoded", kind="id")  # fmt: skip
         assert request(fuzz, persona, post).status_code == 404
+    fuzz_form(fuzz, persona, logout[0], scale)
     fuzz.writes.close()
     # Four requests for each bad id, and at least one for each form.
-    fuzz.assert_clean(at_least=4 * (len(IDS) + 1) + len(forms))
+    fuzz.assert_clean(at_least=4 * (len(IDS) + 1) + len(forms) + 1)
     with database(login_app).transaction() as session:
         other = session.get(Application, theirs)
         assert other is not None and other.status is Status.RECEIVED
+
+
+def is_logout(form: Form) -> bool:
+    return urlsplit(form.action).path == "/log-ud"
