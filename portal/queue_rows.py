@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import deadlines, ffb
+from portal import deadlines, ffb, journey
 from portal.applications import Outcome
 from portal.casework import staff_emails
 from portal.cpr import masked as masked_cpr
@@ -174,6 +174,6 @@ def queue_rows(
             overdue=pending and deadlines.is_overdue(due, today),
             due_soon=pending and deadlines.is_due_soon(due, today),
             duplicates=duplicates.get(a.id, ()), partly_granted=a.id in partial,
-            identification=identification_of(a, person.get("who", {}).get("who") == "other"),
+            identification=identification_of(a, journey.for_someone_else(person)),
         ))  # fmt: skip
     return rows

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import NotFound
 
-from portal import applications, statuses
+from portal import applications, journey, statuses
 from portal.citizen import session as drafts_in_session
 from portal.citizen.resume import ResumeMailForm, queue_visitor_mail
 from portal.citizen.routes import bp
@@ -64,9 +64,7 @@ def receipt_context(receipt: applications.Receipt) -> dict[str, Any]:
     cipher = drafts_in_session.cipher()
     application = receipt.application
     person = cipher.decrypt(application.person_enc)
-    voice = Voice(
-        other=person.get("who", {}).get("who") == "other", first_name=person.get("first_name")
-    )
+    voice = Voice(other=journey.for_someone_else(person), first_name=person.get("first_name"))
     snapshot = cipher.decrypt(application.guidance_enc)
     lang = str(get_locale())
     return {

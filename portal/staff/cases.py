@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
-from portal import applications, casework, deadlines, queue_rows, statuses
+from portal import applications, casework, deadlines, journey, queue_rows, statuses
 from portal.cpr import masked as masked_cpr
 from portal.dashboard import overview
 from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
@@ -198,7 +198,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
     data_cipher = cipher()
     person = data_cipher.decrypt(application.person_enc)
     snapshot = data_cipher.decrypt(application.guidance_enc)
-    voice = Voice(other=person.get("who", {}).get("who") == "other",
+    voice = Voice(other=journey.for_someone_else(person),
                   first_name=person.get("first_name"))  # fmt: skip
     cpr = str(person.get("identity", {}).get("cpr", ""))
     staff_names = casework.staff_emails(db.session(), application.municipality_code)
@@ -212,7 +212,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "cpr": cpr if reveal else masked_cpr(cpr),
         "revealed": reveal,
         "identified": identification_lines(
-            identification_of(application, person.get("who", {}).get("who") == "other")
+            identification_of(application, journey.for_someone_else(person))
         ),
         **answer_parts(data_cipher.decrypt(application.answers_enc)),
         "snapshot": snapshot,

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import render_template
 
+from portal import journey
 from portal.db.models import Application, Channel
 from portal.handoff import document
 from portal.own_applications import identification_of
@@ -39,7 +40,7 @@ def case_facts(application: Application) -> document.Case:
     standard = standards().get(application.municipality_code)
     name = standard.name.da if standard else snapshot["municipality"]["name"]["da"]
     person = data_cipher.decrypt(application.person_enc)
-    for_someone_else = person.get("who", {}).get("who") == "other"
+    for_someone_else = journey.for_someone_else(person)
     return document.Case(
         application_id=application.id,
         reference=application.reference,
@@ -77,7 +78,7 @@ def pdf_context(case: document.Case) -> dict[str, Any]:
     person = case.person
     submitter = document.submitter_kind(case)
     answers = document.answers(case.rows)
-    voice = Voice(other=person.get("who", {}).get("who") == "other",
+    voice = Voice(other=journey.for_someone_else(person),
                   first_name=person.get("first_name"))  # fmt: skip
     deadline = document.processing_deadline(case.received_at, case.processing_weeks)
     return {
