@@ -3,6 +3,7 @@
 - settings: PORTAL_CITIZEN_LOGIN and the PORTAL_OIDC_* variables, checked at start-up.
 - claims: from a validated ID token's claims to a Citizen, or IdentityRefused with a reason.
 - privileges: whom the citizen may act for, from Digital Fuldmagt's privilege document.
+- userinfo: claims the ID token lacks, from the userinfo endpoint, for the same subject only.
 
 The login glue (state, nonce, PKCE, token validation, the session) lives in the web layer and
 imports from here; docs/mitid.md is the municipality's guide to the settings.

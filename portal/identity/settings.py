@@ -113,6 +113,9 @@ class LoginSettings:
     profile: ClaimProfile = OIOSAML
     privilege: str = DEFAULT_PRIVILEGE
     minimum_loa: LevelOfAssurance = LevelOfAssurance.SUBSTANTIAL
+    # When to ask the provider's userinfo endpoint (portal.identity.userinfo): "missing", when
+    # the ID token lacks a claim the portal requires; "always", at every login.
+    userinfo: Literal["missing", "always"] = "missing"
 
     def __post_init__(self) -> None:
         # The floor is the portal's, not the deployment's: NSIS Substantial is what Danish
@@ -143,6 +146,7 @@ def login_settings(environ: Mapping[str, str], *, production: bool) -> LoginSett
         profile=profile,
         privilege=_privilege(environ),
         minimum_loa=_minimum_loa(environ),
+        userinfo=_userinfo(environ),
     )
 
 
@@ -279,3 +283,13 @@ def _minimum_loa(environ: Mapping[str, str]) -> LevelOfAssurance:
     if level is None or level < LevelOfAssurance.SUBSTANTIAL:
         raise LoginConfigError(f"{name} must be substantial or high.")
     return level
+
+
+def _userinfo(environ: Mapping[str, str]) -> Literal["missing", "always"]:
+    name = "PORTAL_OIDC_USERINFO"
+    value = _text(environ, name).lower() or "missing"
+    if value == "missing":
+        return "missing"
+    if value == "always":
+        return "always"
+    raise LoginConfigError(f"{name} must be missing or always.")

@@ -5,8 +5,10 @@ this module only tells the templates so: no route is registered, and nothing cha
 
 With oidc, Authlib's Flask client runs the code flow with state, nonce and PKCE (S256). It
 checks the ID token's signature and times, but the issuer only when no claims_options are
-given and the audience only when asked, so both are passed here; the level of assurance,
-the CPR number, the name and Digital Fuldmagt are portal.identity's to judge. Every way a
+given and the audience only when asked, so both are passed here. What the ID token lacks is
+asked of the userinfo endpoint, for the same subject only (portal.identity.userinfo). The
+level of assurance, the CPR number, the name and Digital Fuldmagt are portal.identity's to
+judge. Every way a
 login can fail (an error from the provider, a missing or replayed state, a token that does
 not pass, a refused identity) ends on a page that says what to do, never a 500, and in the
 log as a fixed reason without personal data.
@@ -43,6 +45,7 @@ from portal.identity import (
     LoginSettings,
     citizen_from_claims,
     login_settings,
+    userinfo,
 )
 from portal.web import db
 from portal.web.access import access
@@ -284,7 +287,37 @@ def _validated_login() -> tuple[dict[str, Any], str]:
     claims, id_token = token.get("userinfo"), token.get("id_token")
     if not claims or not isinstance(id_token, str):
         raise _LoginFailed(Problem.FAILED, "no ID token")
-    return dict(claims), id_token
+    return _with_userinfo(client, metadata, token, dict(claims)), id_token
+
+
+def _with_userinfo(
+    client: Any, metadata: Mapping[str, Any], token: Mapping[str, Any], claims: dict[str, Any]
+) -> dict[str, Any]:
+    """The ID token's claims, with what they lack filled in from the provider's userinfo
+    endpoint (portal.identity.userinfo), when it has one and there is something to fill."""
+    profile = settings().profile
+    wanted = settings().userinfo == "always" or userinfo.lacks_required(claims, profile)
+    if not wanted or not metadata.get("userinfo_endpoint"):
+        return claims
+    try:
+        answer = client.userinfo(token=dict(token))
+    except requests.HTTPError as err:
+        status = err.response.status_code if err.response is not None else "none"
+        raise _LoginFailed(Problem.FAILED, f"userinfo refused (HTTP {status})") from None
+    except requests.exceptions.JSONDecodeError:
+        raise _LoginFailed(Problem.FAILED, "userinfo did not answer JSON") from None
+    except requests.RequestException as err:
+        raise _LoginFailed(
+            Problem.UNAVAILABLE, f"userinfo: no answer ({type(err).__name__})"
+        ) from None
+    except (OAuthError, *PROVIDER_FAULTS) as err:
+        raise _LoginFailed(
+            Problem.FAILED, f"userinfo did not pass ({type(err).__name__})"
+        ) from None
+    try:
+        return userinfo.merged(claims, answer, profile)
+    except userinfo.UserinfoMismatch as err:
+        raise _LoginFailed(Problem.FAILED, str(err)) from None
 
 
 # The ID token's claims a failed check may name in the log (joserfc's errors carry it).

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, abort, jsonify, request
 
-from tests.oidc.state import FAULTS, LOOPBACK, Client, State
+from tests.oidc.state import FAULTS, LOOPBACK, Client, Login, State
 
 
 def register_control(app: Flask, state: State) -> None:
@@ -18,14 +18,17 @@ def register_control(app: Flask, state: State) -> None:
 
     @app.post("/control/next")
     def control_next() -> Any:
-        """The next login: {"claims": {...}, "faults": [...]}; used by one authorize call."""
+        """The next login: {"claims": {...}, "faults": [...], "userinfo_only": [...]}; used by
+        one authorize call. The claims named in userinfo_only are not in the ID token."""
         body = request.get_json(force=True)
         faults = frozenset(body.get("faults", ()))
         unknown = faults - FAULTS
         if unknown or not isinstance(body.get("claims"), dict):
             return jsonify({"error": f"unknown faults {sorted(unknown)} or no claims"}), 400
         with state.lock:
-            state.next_login = (body["claims"], faults)
+            state.next_login = Login(
+                body["claims"], faults, frozenset(body.get("userinfo_only", ()))
+            )
         return jsonify({"ok": True})
 
     @app.post("/control/client")

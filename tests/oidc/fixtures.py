@@ -36,12 +36,12 @@ def login_apps() -> Iterator[dict[str, Flask]]:
 
 
 def _login_app(
-    app: Flask, provider: RunningProvider, made: dict[str, Flask], profile: str
+    app: Flask, provider: RunningProvider, made: dict[str, Flask], profile: str, **extra: str
 ) -> Flask:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    key = f"{profile} {url}"
+    key = f"{profile} {sorted(extra.items())} {url}"
     if key not in made:
-        made[key] = make_app(url, **provider.login_settings(profile))
+        made[key] = make_app(url, **provider.login_settings(profile), **extra)
     provider.reset()
     provider.allow(CALLBACK, LOGGED_OUT)
     return made[key]
@@ -59,3 +59,11 @@ def broker_login_app(
 ) -> Flask:
     """The portal behind a commercial MitID broker (its claim names, no Digital Fuldmagt)."""
     return _login_app(app, oidc_provider, login_apps, "broker")
+
+
+@pytest.fixture
+def userinfo_login_app(
+    app: Flask, oidc_provider: RunningProvider, login_apps: dict[str, Flask]
+) -> Flask:
+    """The portal behind a bridge, asking its userinfo endpoint at every login."""
+    return _login_app(app, oidc_provider, login_apps, "oiosaml", PORTAL_OIDC_USERINFO="always")

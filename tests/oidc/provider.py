@@ -8,11 +8,12 @@ tests (or the developer, on its chooser page) say.
 
 It speaks the code flow as a bridge does: discovery, JWKS, authorize (state, nonce and PKCE
 S256 required), token (client_secret_basic or _post, one use per code), userinfo and
-end_session (RP-initiated logout). Its ID tokens are RS256 JWTs made with joserfc.
+end_session (RP-initiated logout). Its ID tokens are RS256 JWTs made with joserfc. A test may
+leave some claims out of the ID token and send them from userinfo only, as some bridges do.
 
 A control API on the loopback address (/control/...) lets a test choose the claims of the next
-login and the faults to put in it, and read what the provider saw (its log of token and
-end_session calls, and whose provider sessions are still open). Without a chosen login, the
+login and the faults to put in it, and read what the provider saw (its log of token, userinfo
+and end_session calls, and whose provider sessions are still open). Without a chosen login, the
 authorize endpoint shows a chooser page with the test people of tests/oidc/people.py.
 """
 
@@ -38,7 +39,7 @@ from werkzeug.serving import make_server
 from portal.identity import PROFILES
 from tests.oidc import people
 from tests.oidc.control import register_control
-from tests.oidc.state import CODE_SECONDS, TOKEN_SECONDS, Client, Grant, State
+from tests.oidc.state import CODE_SECONDS, TOKEN_SECONDS, Client, Grant, Login, State
 
 
 def create_provider(state: State, key: RSAKey) -> Flask:
@@ -86,12 +87,7 @@ def _protocol(state: State, key: RSAKey) -> Any:
 
     @bp.get("/userinfo")
     def userinfo() -> Any:
-        bearer = request.headers.get("Authorization", "")
-        with state.lock:
-            claims = state.access_tokens.get(bearer.removeprefix("Bearer ").strip())
-        if claims is None:
-            return jsonify({"error": "invalid_token"}), 401
-        return jsonify(claims)
+        return _userinfo(state)
 
     @bp.route("/end_session", methods=["GET", "POST"])
     def end_session() -> Any:
@@ -126,7 +122,7 @@ def _authorize(state: State) -> Any:
         chosen = _from_chooser(args, state.profile)
         if chosen is None:
             return _chooser_page(args)
-    claims, faults = chosen
+    claims, faults, userinfo_only = chosen.claims, chosen.faults, chosen.userinfo_only
     if "access_denied" in faults:
         return back(error="access_denied", error_description="The user cancelled the login")
     code = secrets.token_urlsafe(24)
@@ -135,20 +131,21 @@ def _authorize(state: State) -> Any:
         state.grants[code] = Grant(
             client_id=args["client_id"], redirect_uri=redirect_uri, nonce=args.get("nonce"),
             challenge=args["code_challenge"], claims=claims, faults=faults, sid=sid,
-            expires=time.time() + CODE_SECONDS,
+            expires=time.time() + CODE_SECONDS, sub=str(claims.get("sub") or secrets.token_hex(8)),
+            userinfo_only=userinfo_only,
         )  # fmt: skip
         state.sessions[sid] = True
     return back(code=code)
 
 
-def _from_chooser(args: Any, profile: str) -> tuple[dict[str, Any], frozenset[str]] | None:
+def _from_chooser(args: Any, profile: str) -> Login | None:
     """The test person picked on the chooser page (a POST back to /authorize)."""
     if request.method != "POST":
         return None
     person = people.PEOPLE.get(args.get("person", ""))
     if person is None:
         return None
-    return people.claims(person, profile), frozenset()
+    return Login(people.claims(person, profile))
 
 
 def _chooser_page(args: Any) -> Response:
@@ -212,7 +209,7 @@ def _token(state: State, key: RSAKey) -> Any:
     if "no_id_token" not in grant.faults:
         body["id_token"] = id_token(state, key, grant, client_id)
     with state.lock:
-        state.access_tokens[access_token] = {"sub": grant.claims.get("sub", ""), **grant.claims}
+        state.access_tokens[access_token] = grant
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -228,8 +225,8 @@ def id_token(state: State, key: RSAKey, grant: Grant, client_id: str) -> str:
     now = int(time.time())
     faults = grant.faults
     claims: dict[str, Any] = {
-        "sub": secrets.token_hex(8),
-        **grant.claims,
+        **{k: v for k, v in grant.claims.items() if k not in grant.userinfo_only},
+        "sub": grant.sub,
         "iss": state.issuer + ("/someone-else" if "wrong_iss" in faults else ""),
         "aud": "another-client" if "wrong_aud" in faults else client_id,
         "iat": now - 7200 if "expired" in faults else now,
@@ -252,6 +249,24 @@ def _unsigned(claims: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
     return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+
+
+# -- userinfo -------------------------------------------------------------------------------
+
+
+def _userinfo(state: State) -> Any:
+    """The login's claims for its access token, withheld ones included, under the ID token's
+    subject (or another's, when the test asked for that fault)."""
+    bearer = request.headers.get("Authorization", "")
+    with state.lock:
+        grant = state.access_tokens.get(bearer.removeprefix("Bearer ").strip())
+        state.log.append({"endpoint": "userinfo", "found": grant is not None})
+    if grant is None:
+        return jsonify({"error": "invalid_token"}), 401
+    if "userinfo_error" in grant.faults:
+        return jsonify({"error": "server_error"}), 500
+    other = "userinfo_other_sub" in grant.faults
+    return jsonify({**grant.claims, "sub": f"{grant.sub}-other" if other else grant.sub})
 
 
 # -- end_session ----------------------------------------------------------------------------

@@ -29,9 +29,18 @@ class RunningProvider:
         response.raise_for_status()
         return response.json()
 
-    def next_login(self, claims: Mapping[str, Any], faults: Iterable[str] = ()) -> None:
-        """The claims (and faults) of the next authorize call, whoever makes it."""
-        self.control("next", {"claims": dict(claims), "faults": sorted(faults)})
+    def next_login(
+        self,
+        claims: Mapping[str, Any],
+        faults: Iterable[str] = (),
+        userinfo_only: Iterable[str] = (),
+    ) -> None:
+        """The claims (and faults) of the next authorize call, whoever makes it; the claims
+        named in `userinfo_only` are left out of the ID token and sent from userinfo."""
+        self.control("next", {
+            "claims": dict(claims), "faults": sorted(faults),
+            "userinfo_only": sorted(userinfo_only),
+        })  # fmt: skip
 
     def allow(self, redirect_uri: str, post_logout_redirect_uri: str) -> None:
         self.control("client", {
@@ -41,7 +50,8 @@ class RunningProvider:
         })  # fmt: skip
 
     def seen(self) -> dict[str, Any]:
-        """The provider's log of token and end_session calls, and its open sessions."""
+        """The provider's log of token, userinfo and end_session calls, and its open
+        sessions."""
         return dict(self.control("seen"))
 
     def reset(self) -> None:

@@ -20,10 +20,22 @@ FAULTS = frozenset({
     "no_id_token",  # the token response has an access token only
     "access_denied",  # the authorize endpoint answers error=access_denied (the user cancelled)
     "token_error",  # the token endpoint refuses the code (invalid_grant)
+    "userinfo_other_sub",  # userinfo answers for another subject than the ID token's
+    "userinfo_error",  # userinfo answers 500
 })  # fmt: skip
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
 CODE_SECONDS = 60
 TOKEN_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Login:
+    """The next login a test asked for: its claims, its faults, and the claims that only
+    userinfo sends."""
+
+    claims: dict[str, Any]
+    faults: frozenset[str] = frozenset()
+    userinfo_only: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -45,6 +57,10 @@ class Grant:
     faults: frozenset[str]
     sid: str
     expires: float
+    # The subject, the same in the ID token and at userinfo; and the claims that are left
+    # out of the ID token and sent from userinfo only (as some bridges are set up).
+    sub: str = ""
+    userinfo_only: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -54,9 +70,9 @@ class State:
     issuer: str = ""
     profile: str = people.DEFAULT_PROFILE  # the claim names of the chooser page's logins
     clients: dict[str, Client] = field(default_factory=dict)
-    next_login: tuple[dict[str, Any], frozenset[str]] | None = None
+    next_login: Login | None = None
     grants: dict[str, Grant] = field(default_factory=dict)
-    access_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    access_tokens: dict[str, Grant] = field(default_factory=dict)
     sessions: dict[str, bool] = field(default_factory=dict)  # sid -> still open
     log: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -42,8 +42,9 @@ def log_in(
     claims: Mapping[str, Any],
     faults: Iterable[str] = (),
     path: str = "/log-ind",
+    userinfo_only: Iterable[str] = (),
 ) -> TestResponse:
-    provider.next_login(claims, faults)
+    provider.next_login(claims, faults, userinfo_only)
     return at_provider(client, client.get(path))
 
 
