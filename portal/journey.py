@@ -121,6 +121,14 @@ def fixed(step_id: str, answers: Answers) -> bool:
     return prefill.fixed_by_login(step_id, answers)
 
 
+def changed_at(step_id: str, field: str, answers: Answers) -> str | None:
+    """The step whose page changes this answer (the check page's "Ret"): its own, or None
+    when it is fixed, except a part the citizen typed elsewhere (prefill.typed_at)."""
+    if not fixed(step_id, answers):
+        return step_id
+    return prefill.typed_at(step_id, field, answers)
+
+
 def may_visit(step_id: str, answers: Answers) -> bool:
     """A step may be shown or saved once every visible step before it is answered, and
     unless it is fixed."""

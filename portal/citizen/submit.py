@@ -80,12 +80,18 @@ def already_sent(draft_key: str | None) -> bool:
 def check_sections(context: Context) -> list[dict[str, Any]]:
     """The answers grouped under the step indicator's sections, each row with its "Ret" link."""
     sections: dict[journey.Section, list[dict[str, Any]]] = {}
+    links: dict[str, str] = {}
     for step_id, rows in summary_rows(context):
         section = journey.BY_ID[step_id].section
-        link = None if journey.fixed(step_id, context.answers) else step_url(step_id, fra="tjek")
-        sections.setdefault(section, []).extend(
-            {"key": row.question, "value": row.answer, "href": link} for row in rows
-        )
+        for row in rows:
+            # A fixed step's row has none, unless that part was typed on a step of its own.
+            target = journey.changed_at(step_id, row.field, context.answers)
+            if target is not None and target not in links:
+                links[target] = step_url(target, fra="tjek")
+            link = links[target] if target is not None else None
+            sections.setdefault(section, []).append(
+                {"key": row.question, "value": row.answer, "href": link}
+            )
     return [{"title": SECTION_TITLES[s], "rows": rows} for s, rows in sections.items()]
 
 

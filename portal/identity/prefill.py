@@ -108,3 +108,23 @@ def _fill_for_chosen(out: dict[str, Any], cpr: str) -> None:
 def fixed_by_login(step_id: str, answers: Mapping[str, Any]) -> bool:
     """A step the login answered is not asked and cannot be changed."""
     return step_id in ("identity", "age", "authority") and from_login(answers, step_id)
+
+
+def typed_at(step_id: str, field: str, answers: Mapping[str, Any]) -> str | None:
+    """The step where the citizen typed part of an answer the login fixed, so the check page
+    can offer "Ret" for that part alone: the name of a person chosen from Digital Fuldmagt is
+    typed on its own step, while the CPR number beside it stays the login's."""
+    stored = answers.get(step_id)
+    from_fuldmagt = isinstance(stored, Mapping) and stored.get(FROM_LOGIN) == DIGITAL_FULDMAGT
+    if step_id == "identity" and field == "full_name" and from_fuldmagt:
+        return NAME_STEP
+    return None
+
+
+def representative_name(answers: Mapping[str, Any], citizen: Citizen | None) -> str | None:
+    """The logged-in citizen's own name, offered on the representative step: applying for
+    someone else, they are the representative. Only offered, never fixed (the citizen may
+    correct it), and never on a caseworker's registration, where the login is not theirs."""
+    if citizen is None or _REGISTRATION in answers:
+        return None
+    return citizen.name if answers.get("who", {}).get("who") == "other" else None

@@ -6,18 +6,22 @@ import re
 from datetime import date
 from typing import Any
 
+from flask import has_request_context
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError as StdnumError
 from wtforms import EmailField, RadioField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from portal.cpr import masked as masked_cpr
+from portal.identity.prefill import representative_name
+from portal.web.citizen_login import current_citizen
 from portal.web.fields import MultiCheckboxField, optional_choice
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import (
     CHOOSE_ONE,
     CHOOSE_SOME,
     Choice,
+    Context,
     StepForm,
     no_control_characters,
     strip,
@@ -222,6 +226,19 @@ class RepresentativeForm(StepForm):
         "email": Q(_l("Din e-mail")),
     }
     optional_fields = frozenset({"email"})
+
+    def speak(self, context: Context) -> None:
+        """Logged in with MitID, the name field is first filled with the citizen's own name
+        from the login (portal.identity.prefill), until the citizen saves one of their own."""
+        super().speak(context)
+        if self.is_submitted() or self.full_name.data or not has_request_context():
+            return
+        name = representative_name(context.answers, current_citizen())
+        if name:
+            self.full_name.data = name
+            self.full_name.description = str(
+                _l("Navnet er fra dit MitID-login. Ret det, hvis det er forkert.")
+            )
 
 
 class ConsentForm(StepForm):
