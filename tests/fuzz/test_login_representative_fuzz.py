@@ -5,8 +5,6 @@ the page shows, not the login's."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask
 
 from portal.web.db import database
@@ -20,19 +18,13 @@ from tests.oidc import people
 from tests.oidc.running import RunningProvider
 from tests.oidc.steps import log_in
 from tests.web.journey import answer_until, post_step
+from tests.web.test_login_journey_names import name_value
 
 pytest_plugins = ("tests.oidc.fixtures",)
 
 RELATIVE = people.PEOPLE["fuldmagt-en"]
 PATH = "/ansoeg/om-dig"
 CHOSEN = {"/ansoeg/navn": {"full_name": "Inger Hansen"}}
-
-
-def name_on_page(html: str) -> str | None:
-    field = re.search(r'<input[^>]*name="full_name"[^>]*>', html)
-    assert field is not None
-    value = re.search(r'value="([^"]*)"', field.group(0))
-    return value.group(1) if value else None
 
 
 def test_the_prefilled_representative_step_survives_hostile_requests(
@@ -43,7 +35,7 @@ def test_the_prefilled_representative_step_survives_hostile_requests(
     assert log_in(client, oidc_provider, people.claims(RELATIVE)).status_code == 303
     choose(client)
     assert answer_until(client, stop=PATH, other=True, **CHOSEN) == PATH
-    assert name_on_page(client.get(PATH).get_data(as_text=True)) == RELATIVE.name
+    assert name_value(client.get(PATH).get_data(as_text=True)) == RELATIVE.name
     fuzz = Fuzzer(login_app, database(login_app).engine)
     persona.refresh_token(PATH)
     forms = [f for f in discover(persona, [PATH]) if f.method == "POST" and not is_logout(f)]
@@ -54,4 +46,4 @@ def test_the_prefilled_representative_step_survives_hostile_requests(
     # Whatever the fuzz saved is the citizen's own answer now; saving one shows it again.
     saved = {"full_name": "Ole P. Hansen", "phone": "87654321"}
     assert post_step(client, PATH, saved).status_code == 303
-    assert name_on_page(client.get(PATH).get_data(as_text=True)) == "Ole P. Hansen"
+    assert name_value(client.get(PATH).get_data(as_text=True)) == "Ole P. Hansen"
