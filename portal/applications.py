@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -88,41 +88,94 @@ def next_reference(session: Session, now: datetime) -> str:
     return f"AS-{now.year}-{number:06d}"
 
 
-def submit(
-    session: Session, cipher: DataCipher, submission: Submission, *, looked_up: bool = False
-) -> Receipt:
-    """Store the application, its guidance snapshot, its first status and its outbox message
-    in the caller's transaction, and delete the draft. Idempotent on the draft key: a second
-    call, even a concurrent one, returns the first call's application.
+@dataclass(frozen=True)
+class Prepared:
+    """A submission made ready before its transaction: its links drawn and its personal data
+    encrypted and indexed (`columns`, the application's own values). The slow part of a
+    submit, done first so a write transaction holds its lock for the statements alone."""
 
-    `looked_up`: the caller has already found, in this transaction, that the draft key has no
-    application, so the look is not made twice. A concurrent submit that commits after that
-    look still loses at the insert (the unique draft key) and is answered below."""
-    existing = None if looked_up else find_by_draft_key(session, submission.draft_key)
-    if existing is not None:
-        return receipt_for(cipher, existing)
-    now = utcnow()
+    draft_key: str
+    municipality_code: str
+    channel: Channel
+    columns: dict[str, Any]
+    status_token: str
+    representative_token: str | None
+
+
+def prepare(
+    cipher: DataCipher, submission: Submission, columns: Mapping[str, Any] | None = None
+) -> Prepared:
+    """Encrypt what the application stores and draw its links; no database. `columns`: more
+    of the application's values to store with it (how the applicant was identified)."""
     status_token = secrets.token_urlsafe(16)
     # A representative gets a link of their own; a caseworker registering by phone does not.
     with_representative = submission.for_someone_else and submission.registrar_id is None
     rep_token = secrets.token_urlsafe(16) if with_representative else None
     person = {**submission.person, "links": {"status": status_token, "representative": rep_token}}
-    application = Application(
-        draft_key=submission.draft_key,
-        municipality_code=submission.municipality_code,
-        status=Status.RECEIVED,
-        channel=submission.channel,
-        registrar_id=submission.registrar_id,
-        received_at=now,
-        updated_at=now,
-        standard_version=submission.standard_version,
-        cpr_index=cipher.index(submission.cpr),
-        person_enc=cipher.encrypt(person),
-        answers_enc=cipher.encrypt(submission.answers),
-        guidance_enc=cipher.encrypt(submission.guidance),
-        status_token_digest=token_digest(status_token),
-        representative_token_digest=token_digest(rep_token) if rep_token else None,
-    )
+    values = {
+        "draft_key": submission.draft_key,
+        "municipality_code": submission.municipality_code,
+        "status": Status.RECEIVED,
+        "channel": submission.channel,
+        "registrar_id": submission.registrar_id,
+        "standard_version": submission.standard_version,
+        "cpr_index": cipher.index(submission.cpr),
+        "person_enc": cipher.encrypt(person),
+        "answers_enc": cipher.encrypt(submission.answers),
+        "guidance_enc": cipher.encrypt(submission.guidance),
+        "status_token_digest": token_digest(status_token),
+        "representative_token_digest": token_digest(rep_token) if rep_token else None,
+        **(columns or {}),
+    }
+    return Prepared(submission.draft_key, submission.municipality_code, submission.channel,
+                    values, status_token, rep_token)  # fmt: skip
+
+
+def submit(
+    session: Session, cipher: DataCipher, submission: Submission, *, looked_up: bool = False
+) -> Receipt:
+    """Store the application, its first status and its outbox message in the caller's
+    transaction, and delete the draft. Idempotent on the draft key: a second call, even a
+    concurrent one, returns the first call's application.
+
+    `looked_up`: the caller has already found, in this transaction, that the draft key has no
+    application, so the look is not made twice. A concurrent submit that commits after that
+    look still loses at the insert (the unique draft key) and is answered below."""
+    return store(session, cipher, prepare(cipher, submission), looked_up=looked_up)
+
+
+# The draft as it was read, and only so: deleted by the statement that checks it is unchanged.
+_CLAIM_DRAFT = delete(Draft).where(
+    Draft.id == bindparam("draft_id"), Draft.answers_enc == bindparam("answers_enc")
+)
+_DELETE_DRAFT = delete(Draft).where(Draft.id == bindparam("draft_id"))
+
+
+def claim_draft(session: Session, draft_key: str, answers_enc: str) -> bool:
+    """Delete the draft if it still holds exactly the answers read before the transaction
+    (`answers_enc`, whose every save is a new ciphertext). True: it was unchanged and not yet
+    sent (a sent draft is deleted with its submit), and no other submit can take it now; the
+    caller stores the application with `store(..., claimed=True)` in the same transaction.
+    False: changed, sent or gone since it was read; nothing was written."""
+    params = {"draft_id": draft_key, "answers_enc": answers_enc}
+    return bool(session.connection().execute(_CLAIM_DRAFT, params).rowcount)
+
+
+def store(
+    session: Session, cipher: DataCipher, prepared: Prepared, *, looked_up: bool = False,
+    claimed: bool = False,
+) -> Receipt:  # fmt: skip
+    """`submit`'s statements, for a `prepare`d submission. The draft goes first: every submit
+    takes the draft's row before the application's key, in that order, so two submits of one
+    draft on PostgreSQL wait for each other instead of deadlocking. `claimed`: the caller has
+    already deleted it (claim_draft), which also means no application has its key yet."""
+    if not claimed:
+        existing = None if looked_up else find_by_draft_key(session, prepared.draft_key)
+        if existing is not None:
+            return receipt_for(cipher, existing)
+        session.connection().execute(_DELETE_DRAFT, {"draft_id": prepared.draft_key})
+    now = utcnow()
+    application = Application(**prepared.columns, received_at=now, updated_at=now)
     try:
         with session.begin_nested():
             # Numbered inside the savepoint: a submit that loses the race for its draft
@@ -132,7 +185,7 @@ def submit(
             session.flush()
     except IntegrityError:
         # A concurrent submit of the same draft won the race; theirs is the application.
-        winner = find_by_draft_key(session, submission.draft_key)
+        winner = find_by_draft_key(session, prepared.draft_key)
         if winner is None:
             raise
         return receipt_for(cipher, winner)
@@ -140,11 +193,8 @@ def submit(
                             actor="citizen"))  # fmt: skip
     outbox.add_event(session, application.id, application.municipality_code,
                      "application.submitted", Status.RECEIVED.value)  # fmt: skip
-    draft = session.get(Draft, submission.draft_key)
-    if draft is not None:
-        session.delete(draft)
     session.flush()
-    return Receipt(application, status_token, rep_token)
+    return Receipt(application, prepared.status_token, prepared.representative_token)
 
 
 def receipt_for(cipher: DataCipher, application: Application) -> Receipt:

@@ -1,7 +1,7 @@
 """A logged-in citizen's applications (issue 13, points 4 and 5), without Flask.
 
-The submit records how the applicant and the submitter were identified
-(`record_identification`); "Mine ansøgninger" finds the applications a citizen made for
+The submit stores how the applicant and the submitter were identified
+(`identification_columns`); "Mine ansøgninger" finds the applications a citizen made for
 themselves (by `cpr_index`) and those they submitted for someone else (by
 `submitter_index`). Both indexes are the keyed HMAC of portal.crypto, never a CPR number,
 and every lookup is scoped to the citizen: another citizen's application is not found.
@@ -10,6 +10,7 @@ and every lookup is scoped to the citizen: another citizen's application is not 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -25,18 +26,24 @@ LIST_LIMIT = 200
 def record_identification(
     session: Session, indexer: DataCipher, application: Application, record: Applying
 ) -> None:
-    """Store `record` on the application, in the submit's transaction. The submitter is kept
-    as the keyed index of their CPR number, and only when they logged in."""
-    applicant = record.applicant
-    application.identified_by = applicant.method.value
-    # The login's level: the applicant's when identified by it, else the submitter's only.
-    application.identified_level = level_name(record.submitter.level)
-    application.fuldmagt_privilege = applicant.privilege
-    application.authority_verified = record.authority_verified
-    application.submitter_index = (
-        indexer.index(record.submitter_cpr) if record.submitter_cpr else None
-    )
+    """Store `record` on an application already stored, in its transaction."""
+    for column, value in identification_columns(indexer, record).items():
+        setattr(application, column, value)
     session.flush()
+
+
+def identification_columns(indexer: DataCipher, record: Applying) -> dict[str, Any]:
+    """The application's columns that record how it was identified, to store with it. The
+    submitter is kept as the keyed index of their CPR number, and only when they logged in."""
+    applicant = record.applicant
+    return {
+        "identified_by": applicant.method.value,
+        # The login's level: the applicant's when identified by it, else the submitter's only.
+        "identified_level": level_name(record.submitter.level),
+        "fuldmagt_privilege": applicant.privilege,
+        "authority_verified": record.authority_verified,
+        "submitter_index": indexer.index(record.submitter_cpr) if record.submitter_cpr else None,
+    }
 
 
 def identification_of(application: Application, for_someone_else: bool) -> Stored:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import redirect, render_template, request, session, url_for
+from flask import g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
 from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
 from portal import applications, ffb, journey
+from portal import drafts as keyed
 from portal.citizen import identified
 from portal.citizen import session as drafts_in_session
 from portal.citizen.routes import bp, context_for, page_args
 from portal.citizen.steps import SECTION_TITLES, step_url, summary_rows
-from portal.db.models import Channel, Draft
+from portal.db.models import Channel
 from portal.web import db
 from portal.web.access import access
 from portal.web.i18n import gettext as _
@@ -27,6 +32,7 @@ from portal.web.questions.base import Context
 from portal.web.questions.guidance_view import guidance_snapshot
 
 SUBMITTED_KEY = "submitted"
+log = logging.getLogger("portal.db")
 PERSON_STEPS = ("identity", "address", "contact", "representative")
 
 
@@ -41,6 +47,10 @@ class DeclarationForm(FlaskForm):
 @access("citizen")
 @db.transactional_on_post
 def check() -> ResponseReturnValue:
+    if request.method == "POST":
+        sent = send_prepared()
+        if sent is not None:
+            return sent
     # A second click, a refresh, or back + submit again finds the first submit's application.
     draft_key = session.get(drafts_in_session.DRAFT_KEY) or session.get(SUBMITTED_KEY)
     if already_sent(draft_key):
@@ -57,16 +67,76 @@ def check() -> ResponseReturnValue:
     form = DeclarationForm()
     if request.method == "POST" and form.validate():
         # already_sent looked for this draft's application in this transaction: not again.
-        receipt = identified.submit(submission(draft, context))
-        queue_receipts(receipt, answers)
-        session[SUBMITTED_KEY] = receipt.application.draft_key
-        drafts_in_session.forget_draft()
-        return redirect(url_for("citizen.receipt"), 303)
+        receipt = identified.submit(submission(draft.id, context))
+        return sent_to(receipt, answers)
     status = 400 if form.csrf_token.errors else 200
     return render_template(
         "citizen/check.html", form=form, sections=check_sections(context),
         **page_args(journey.FINAL, answers),
     ), status  # fmt: skip
+
+
+def send_prepared() -> ResponseReturnValue | None:
+    """The submit with its slow part (decrypting, the summary, the guidance, encrypting) done
+    on what a read session found, before the write transaction begins: on SQLite that
+    transaction holds the one write lock, now for the statements alone. In the transaction,
+    one statement deletes the draft only if it still holds what was read. None when this way
+    cannot answer (a draft changed or sent meanwhile, a form to show again): check() then
+    does it all inside the transaction, as it always did."""
+    with reading_first() as reader:
+        draft_key = session.get(drafts_in_session.DRAFT_KEY)
+        stored = keyed.read_draft(reader.connection(), draft_key)
+        if stored is None:
+            sent = already_sent(draft_key or session.get(SUBMITTED_KEY))
+            return redirect(url_for("citizen.receipt"), 303) if sent else None
+        answers = drafts_in_session.load_answers(stored)  # and the login, read here too
+    if not journey.may_visit(journey.FINAL, answers) or not DeclarationForm().validate():
+        return None
+    prepared = identified.prepare(submission(stored.id, context_for(answers)))
+    # The write transaction begins here.
+    if not applications.claim_draft(db.session(), stored.id, stored.answers_enc):
+        return None  # saved again or sent since it was read: never the stale answers
+    return sent_to(identified.store(prepared, claimed=True), answers)
+
+
+@contextmanager
+def reading_first() -> Iterator[Session]:
+    """For the block, the request's session (db.session(), which the draft and login look-ups
+    use) is a read session of its own, so nothing in it begins the view's write transaction;
+    then it is the write session again."""
+    with db.reading() as reader:
+        writer = g.get("db_session")
+        g.db_session = reader
+        try:
+            yield reader
+        finally:
+            g.db_session = writer
+            hand_back(reader)
+
+
+def hand_back(reader: Session) -> None:
+    """Close the read session now, its connection back in the pool. When the closing rollback
+    fails (the database went away meanwhile), the connection is invalidated, which returns it
+    too: a session's invalidate() after its close failed no longer holds the connection, and
+    the pool would count it as checked out until the request's error was gone."""
+    held = reader.connection() if reader.in_transaction() else None
+    try:
+        reader.close()
+    except Exception as err:
+        log.warning("The submit's read session could not be closed (%s)", type(err).__name__)
+        try:
+            if held is not None:
+                held.invalidate()
+        except Exception as again:  # nothing more can be done; the write will say what failed
+            log.warning("Discarding its connection failed too (%s)", type(again).__name__)
+
+
+def sent_to(receipt: applications.Receipt, answers: dict[str, Any]) -> ResponseReturnValue:
+    """After the application is stored: its messages queued, the browser on the receipt."""
+    queue_receipts(receipt, answers)
+    session[SUBMITTED_KEY] = receipt.application.draft_key
+    drafts_in_session.forget_draft()
+    return redirect(url_for("citizen.receipt"), 303)
 
 
 def already_sent(draft_key: str | None) -> bool:
@@ -116,7 +186,7 @@ def queue_receipts(receipt: applications.Receipt, answers: dict[str, Any]) -> No
                body=body, application_id=application.id)  # fmt: skip
 
 
-def submission(draft: Draft, context: Context) -> applications.Submission:
+def submission(draft_key: str, context: Context) -> applications.Submission:
     answers = context.answers
     rows = summary_rows(context)
     person: dict[str, Any] = {step: dict(answers.get(step, {})) for step in PERSON_STEPS}
@@ -150,7 +220,7 @@ def submission(draft: Draft, context: Context) -> applications.Submission:
     return applications.Submission(
         channel=Channel(registration.get("channel", Channel.WEB.value)),
         registrar_id=registration.get("staff_id"),
-        draft_key=draft.id,
+        draft_key=draft_key,
         municipality_code=context.standard.code,
         standard_version=context.standard.version,
         cpr=str(answers["identity"]["cpr"]).replace("-", ""),
