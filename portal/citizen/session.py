@@ -31,7 +31,7 @@ def current_stored() -> keyed.StoredDraft | None:
     draft_id = session.get(DRAFT_KEY)
     if draft_id is None:
         return None
-    return keyed.read_draft(db.session().connection(), draft_id)
+    return keyed.read_draft(db.keyed_reader(), draft_id)
 
 
 def load_answers(draft: Draft | keyed.StoredDraft | None) -> dict[str, dict[str, Any]]:

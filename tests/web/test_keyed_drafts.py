@@ -33,21 +33,28 @@ def test_a_draft_is_read_as_the_orm_reads_it_and_not_after_30_days(app: Flask) -
         draft = session.get(Draft, old)
         assert draft is not None
         draft.updated_at = utcnow() - timedelta(days=31)
-    with app.app_context(), database(app).engine.connect() as conn:
-        stored = keyed.read_draft(conn, fresh)
-        assert stored is not None
-        assert cipher().decrypt(stored.answers_enc) == answers
-        assert keyed.read_draft(conn, old) is None
-        # Exactly at the edge the ORM's rule still keeps it; so does this one.
-        edge = utcnow() + timedelta(days=30) - timedelta(seconds=5)
-        assert keyed.read_draft(conn, fresh, now=edge) is not None
-        assert keyed.read_draft(conn, fresh, now=edge + timedelta(seconds=10)) is None
+    engine = database(app).engine
+    with app.app_context(), engine.connect() as conn:
+        # In a transaction's connection (a page that saves) and on the engine's pool (a page
+        # that only shows): the same answers, the same rule.
+        for reader in (conn, engine):
+            stored = keyed.read_draft(reader, fresh)
+            assert stored is not None
+            assert cipher().decrypt(stored.answers_enc) == answers
+            assert keyed.read_draft(reader, old) is None
+            # Exactly at the edge the ORM's rule still keeps it; so does this one.
+            edge = utcnow() + timedelta(days=30) - timedelta(seconds=5)
+            assert keyed.read_draft(reader, fresh, now=edge) is not None
+            assert keyed.read_draft(reader, fresh, now=edge + timedelta(seconds=10)) is None
+    assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
 def test_anything_but_a_draft_id_reads_as_no_draft(app: Flask) -> None:
-    with database(app).engine.connect() as conn:
-        for draft_id in (None, "", "x" * 49, 12, ["a"], "does-not-exist"):
-            assert keyed.read_draft(conn, draft_id) is None
+    engine = database(app).engine
+    with engine.connect() as conn:
+        for reader in (conn, engine):
+            for draft_id in (None, "", "x" * 49, 12, ["a"], "does-not-exist"):
+                assert keyed.read_draft(reader, draft_id) is None
 
 
 def test_an_answer_saved_after_the_draft_went_away_starts_a_new_one(
