@@ -13,7 +13,17 @@ from portal.crypto import DataCipher
 from portal.db.models import ROW_ID_MAX
 from portal.extensions import babel, csrf
 from portal.standards import load_all
-from portal.web import assets, citizen_login, errors, i18n, logs, metrics, outbox, security
+from portal.web import (
+    assets,
+    citizen_login,
+    errors,
+    i18n,
+    logs,
+    metrics,
+    outbox,
+    security,
+    signing,
+)
 from portal.web import db as web_db
 from portal.web.text import answer_row, day, iso_when, printable, soft_hyphens, when
 
@@ -43,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["portal.standards"] = load_all(app.config.get("STANDARDS_DIR"))
     app.extensions["portal.cipher"] = DataCipher(app.config["DATA_KEYS"], app.config["INDEX_KEY"])
 
+    app.session_interface = signing.SessionInterface()
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,

@@ -31,7 +31,6 @@ from typing import Any
 
 from flask import render_template, request
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import EmailField, IntegerField, RadioField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import Choice as RenderedChoice
@@ -40,6 +39,7 @@ from portal.web.citizen_login import logged_in
 from portal.web.fields import DatePartsField, MultiCheckboxField
 from portal.web.questions.base import Context, StepForm
 from portal.web.questions.voice import Q, Voice
+from portal.web.signing import csrf_token
 from portal.web.text import printable
 
 OPEN, CLOSE = "\ue000", "\ue001"
@@ -241,7 +241,7 @@ def _values(
     form_class: type[StepForm], stored: Mapping[str, Any], voice: Voice, args: Mapping[str, Any]
 ) -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     """This request's values for the holes, escaped, as the form and the template make them."""
-    values = {"csrf": str(escape(generate_csrf())), "steps": str(args["steps"])}
+    values = {"csrf": str(escape(csrf_token())), "steps": str(args["steps"])}
     if args["back_url"] is not None:
         values["back"] = str(escape(args["back_url"]))
     if voice.other:

@@ -7,11 +7,15 @@ from typing import Any
 from flask_wtf import FlaskForm
 
 from portal.web.i18n import WTFORMS_MESSAGES
+from portal.web.signing import FormCSRF
 
 
 class PortalForm(FlaskForm):
-    """A FlaskForm whose WTForms messages follow the page's language, Danish included."""
+    """A FlaskForm whose WTForms messages follow the page's language, Danish included, and
+    whose CSRF token is signed with kept keys (portal.web.signing)."""
 
     class Meta:
+        csrf_class = FormCSRF
+
         def get_translations(self, form: Any) -> Any:
             return WTFORMS_MESSAGES
