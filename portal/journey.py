@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from portal.identity import prefill
 
@@ -169,8 +169,9 @@ def prune(answers: Answers) -> dict[str, Mapping[str, Any]]:
     return {k: v for k, v in kept.items() if k in NOT_STEPS or BY_ID[k].asked_when(kept)}
 
 
-@dataclass(frozen=True)
-class SectionState:
+class SectionState(NamedTuple):
+    # A tuple, not a frozen dataclass: every question page builds one per section, and the
+    # step indicator's cache uses them as its key.
     section: Section
     first_step: str
     done: bool
@@ -185,13 +186,17 @@ def sections(answers: Answers, current: str) -> list[SectionState]:
     # (may_visit's rule), so one pass finds where every section's first step stands.
     gap = next((i for i, step in enumerate(steps) if step.id not in answers), len(steps))
     current_section = BY_ID[current].section if current in BY_ID else None
+    grouped: dict[Section, list[tuple[int, Step]]] = {}
+    for i, step in enumerate(steps):
+        grouped.setdefault(step.section, []).append((i, step))
     states = []
     for section in Section:
-        members = [(i, step) for i, step in enumerate(steps) if step.section == section]
+        members = grouped.get(section)
         if not members:
             continue
         # A section opens at its first step that can be changed (the login's may be fixed).
-        first_index, first = next((m for m in members if not fixed(m[1].id, answers)), members[0])
+        opening = next((m for m in members if not fixed(m[1].id, answers)), None)
+        first_index, first = opening or members[0]
         done = all(step.id in answers for _, step in members if step.id != FINAL)
         states.append(
             SectionState(
@@ -199,7 +204,7 @@ def sections(answers: Answers, current: str) -> list[SectionState]:
                 first_step=first.id,
                 done=done and section != Section.SEND,
                 current=section == current_section,
-                reachable=first_index <= gap and not fixed(first.id, answers),
+                reachable=opening is not None and first_index <= gap,
             )
         )
     return states

@@ -96,11 +96,17 @@ class WTFormsMessages:
     def _catalogue(self) -> Any:
         if not has_app_context():
             return NULL_TRANSLATIONS
+        # Once a request, as _translations: a form asks for every field it builds.
+        try:
+            return g._portal_wtforms_messages
+        except AttributeError:
+            pass
         lang = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
         found = self._catalogues.get(lang)
         if found is None:
             found = Translations.load(messages_path(), [lang], domain="wtforms")
             self._catalogues[lang] = found
+        g._portal_wtforms_messages = found
         return found
 
 
@@ -110,6 +116,7 @@ WTFORMS_MESSAGES = WTFormsMessages()
 def forget_translations() -> None:
     """Call after changing the locale inside a request (e.g. a mail in another language)."""
     g.pop("_portal_translations", None)
+    g.pop("_portal_wtforms_messages", None)
 
 
 @contextmanager
