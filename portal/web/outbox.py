@@ -92,11 +92,12 @@ def queue_notice(session: Session, application: Application) -> None:
     address = handoff().notice_addresses.get(application.municipality_code)
     if not address:
         return
-    from flask_babel import force_locale  # type: ignore[import-untyped]
-
     from portal.web.i18n import gettext as _
+    from portal.web.i18n import speaking
 
-    with force_locale("da"):  # the municipality's staff read Danish, whoever applied
+    # The municipality's staff read Danish, whoever applied. speaking(), not force_locale():
+    # the request keeps its catalogue once looked up, which would still be the citizen's.
+    with speaking("da"):
         subject = _("Ny ansøgning %(reference)s", reference=application.reference)
         body = _(
             "Der er kommet en ny ansøgning om et aktivitets- og samværstilbud. Nummeret er "
