@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 
@@ -25,6 +24,7 @@ from portal.citizen.steps import (
 from portal.extensions import csrf
 from portal.web import db
 from portal.web.access import access
+from portal.web.i18n import language
 from portal.web.questions.about import OTHER_MUNICIPALITY
 from portal.web.questions.base import Context, StepForm
 from portal.web.questions.guidance_view import PAGE_HEADING
@@ -160,7 +160,7 @@ def guidance() -> ResponseReturnValue:
         return redirect(step_url(journey.next_step("guidance", answers).id), 303)
     context = context_for(answers)
     # The body from a cache of bodies made once per distinct guidance (portal.citizen.guidance_body).
-    body = guidance_body(answers, context, str(get_locale()), form)
+    body = guidance_body(answers, context, language(), form)
     args = page_args("guidance", answers)
     status = 400 if request.method == "POST" else 200
     page = framed_page("citizen/guidance.html", PAGE_HEADING, context.voice, args, body)

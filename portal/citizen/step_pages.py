@@ -30,13 +30,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import render_template, request
-from flask_babel import get_locale
 from markupsafe import Markup, escape
 from wtforms import EmailField, IntegerField, RadioField, StringField, TelField, TextAreaField
 from wtforms.fields.choices import Choice as RenderedChoice
 
 from portal.web.citizen_login import logged_in
 from portal.web.fields import DatePartsField, MultiCheckboxField
+from portal.web.i18n import language
 from portal.web.questions.base import Context, StepForm
 from portal.web.questions.voice import Q, Voice
 from portal.web.signing import csrf_token
@@ -135,7 +135,7 @@ def fast_page(
     if from_check is None or logged_in() or not plan(form_class).supported:
         return None
     key = Key(
-        step_id, str(get_locale()), context.voice.other, _standard_code(form_class, context),
+        step_id, language(), context.voice.other, _standard_code(form_class, context),
         from_check, args["back_url"] is not None, request.script_root,
     )  # fmt: skip
     skeleton = _SKELETONS.get(key)
@@ -301,7 +301,7 @@ def framed_page(
     if from_check is None or logged_in():
         return None
     has_back = args["back_url"] is not None
-    key = (template, str(get_locale()), voice.other, from_check, has_back, request.script_root)
+    key = (template, language(), voice.other, from_check, has_back, request.script_root)
     if key not in _FRAMES:
         slot_voice: Voice = SlotVoice(other=True) if voice.other else Voice(other=False)
         html = render_template(

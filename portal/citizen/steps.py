@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, has_request_context, request, url_for
-from flask_babel import get_locale
 from markupsafe import Markup
 
 from portal import journey
+from portal.web.i18n import language
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import Context, Row
 from portal.web.questions.forms import FORMS
@@ -95,7 +95,7 @@ _INDICATORS: dict[tuple[str, str, tuple[journey.SectionState, ...]], Markup] = {
 def indicator_html(answers: journey.Answers, current: str) -> Markup:
     """The step indicator for these answers, rendered once per state and language."""
     states = tuple(journey.sections(answers, current))
-    key = (str(get_locale()), request.script_root, states)
+    key = (language(), request.script_root, states)
     html = _INDICATORS.get(key)
     if html is None:
         macro = current_app.jinja_env.globals["step_indicator"]

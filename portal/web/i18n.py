@@ -101,7 +101,7 @@ class WTFormsMessages:
             return g._portal_wtforms_messages
         except AttributeError:
             pass
-        lang = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+        lang = language()
         found = self._catalogues.get(lang)
         if found is None:
             found = Translations.load(messages_path(), [lang], domain="wtforms")
@@ -113,10 +113,23 @@ class WTFormsMessages:
 WTFORMS_MESSAGES = WTFormsMessages()
 
 
+def language() -> str:
+    """The request's language code ("da", "en"), looked up once: str(get_locale()) costs a
+    few microseconds and a page asks for it many times (every text from a standard)."""
+    if not has_app_context():
+        return "da"
+    try:
+        return str(g._portal_language)
+    except AttributeError:
+        found = g._portal_language = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+        return found
+
+
 def forget_translations() -> None:
     """Call after changing the locale inside a request (e.g. a mail in another language)."""
     g.pop("_portal_translations", None)
     g.pop("_portal_wtforms_messages", None)
+    g.pop("_portal_language", None)
 
 
 @contextmanager

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 
 from portal.web.i18n import gettext as _
+from portal.web.i18n import language
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Localized:
         self.short = short
 
     def __str__(self) -> str:
-        value = str(self.text.get(str(get_locale() or "da")))
+        value = str(self.text.get(language()))
         if self.short:
             for suffix in self.SUFFIXES:
                 value = value.removesuffix(suffix)
