@@ -29,6 +29,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,63}")
 _CPR_SHAPED = re.compile(r"(?<![A-Za-z0-9])\d{6}-?\d{4}(?![A-Za-z0-9])")
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# One encoder for every line: json.dumps with options builds a new one each call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 def request_id_from(value: str | None) -> str:
@@ -80,7 +82,7 @@ class JsonFormatter(logging.Formatter):
             exc = record.exc_info[1]
             line["exc_type"] = type(exc).__name__
             line["exc_where"] = where(exc)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        return _ENCODE(line)
 
 
 def _current_request_id() -> str | None:
@@ -122,6 +124,9 @@ def configure(level: str = "INFO") -> logging.Logger:
     return logger
 
 
+_REQUESTS = logging.getLogger(LOGGER_NAME)
+
+
 def init_app(app: Flask) -> None:
     configure(app.config.get("LOG_LEVEL") or "INFO")
     app.after_request(_log_request)
@@ -139,7 +144,7 @@ def duration_ms() -> float:
 
 
 def _log_request(response: Response) -> Response:
-    logging.getLogger(LOGGER_NAME).info(
+    _REQUESTS.info(
         "request",
         extra={
             "portal": {

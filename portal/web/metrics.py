@@ -76,12 +76,25 @@ def init_app(app: Flask) -> None:
     app.after_request(_observe)
 
 
+# Each label set's counter and histogram, found once: prometheus-client checks and converts
+# the label values and takes a lock on every labels() call. Bounded: endpoints, methods and
+# statuses are the portal's own names and numbers, never what a visitor sent.
+_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def _observe(response: Response) -> Response:
     endpoint = logs.endpoint() or "none"
-    REQUESTS.labels(endpoint, logs.method(), str(response.status_code)).inc()
+    key = (endpoint, logs.method(), response.status_code)
+    series = _SERIES.get(key)
+    if series is None:
+        series = _SERIES[key] = (
+            REQUESTS.labels(endpoint, key[1], str(key[2])),
+            LATENCY.labels(endpoint),
+        )
+    series[0].inc()
     started = g.get("request_started")
     if started is not None:
-        LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+        series[1].observe(time.perf_counter() - started)
     return response
 
 
