@@ -32,6 +32,7 @@ _STORE = (
     .where(Draft.id == bindparam("draft_id"))
     .values(answers_enc=bindparam("answers_enc"), updated_at=bindparam("now"))
 )
+_STORE_IF = _STORE.where(Draft.answers_enc == bindparam("expected"))
 _DISCARD = delete(Draft).where(Draft.id == bindparam("draft_id"))
 
 
@@ -60,10 +61,15 @@ def read_draft(
     return None if answers_enc is None else StoredDraft(draft_id, answers_enc)
 
 
-def store_answers(conn: Connection, draft_id: str, answers_enc: str) -> bool:
-    """Replace the draft's answers; False when it is gone (deleted or purged meanwhile)."""
+def store_answers(
+    conn: Connection, draft_id: str, answers_enc: str, expected: str | None = None
+) -> bool:
+    """Replace the draft's answers; False when it is gone (deleted or purged meanwhile), or,
+    given `expected`, when it no longer holds that (another tab saved since it was read)."""
     params = {"draft_id": draft_id, "answers_enc": answers_enc, "now": utcnow()}
-    return bool(conn.execute(_STORE, params).rowcount)
+    if expected is None:
+        return bool(conn.execute(_STORE, params).rowcount)
+    return bool(conn.execute(_STORE_IF, {**params, "expected": expected}).rowcount)
 
 
 def discard_draft(conn: Connection, draft_id: str) -> None:

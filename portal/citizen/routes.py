@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 
 from portal import drafts, journey
@@ -24,6 +23,7 @@ from portal.citizen.steps import (
 from portal.extensions import csrf
 from portal.web import db
 from portal.web.access import access
+from portal.web.forms import PortalForm
 from portal.web.i18n import language
 from portal.web.questions.about import OTHER_MUNICIPALITY
 from portal.web.questions.base import Context, StepForm
@@ -129,8 +129,12 @@ def save_and_continue(
             drafts.discard_draft(db.session().connection(), draft.id)
         drafts_in_session.forget_draft()
         return redirect(url_for("citizen.other_municipality"), 303)
-    answers = journey.prune({**answers, step_id: value})
-    drafts_in_session.save_answers(draft, answers)
+
+    def change(before: dict[str, Any]) -> dict[str, Any]:
+        return journey.prune({**before, step_id: value})
+
+    answers = change(answers)
+    drafts_in_session.save_answers(draft, answers, change)
     if request.form.get("action") == "save":
         return redirect(url_for("citizen.save_for_later"), 303)
     following = journey.next_step(step_id, answers)
@@ -153,10 +157,14 @@ def guidance() -> ResponseReturnValue:
     answers = drafts_in_session.load_answers(draft)
     if not journey.may_visit("guidance", answers):
         return redirect(step_url(journey.first_unanswered(answers).id), 303)
-    form = FlaskForm()
+    form = PortalForm()
     if request.method == "POST" and form.validate():
-        answers["guidance"] = {"seen": True}
-        drafts_in_session.save_answers(draft, answers)
+
+        def seen(before: dict[str, Any]) -> dict[str, Any]:
+            return {**before, "guidance": {"seen": True}}
+
+        answers = seen(answers)
+        drafts_in_session.save_answers(draft, answers, seen)
         return redirect(step_url(journey.next_step("guidance", answers).id), 303)
     context = context_for(answers)
     # The body from a cache of bodies made once per distinct guidance (portal.citizen.guidance_body).

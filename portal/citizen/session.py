@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, g, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import Connection
 
 from portal import drafts as keyed
 from portal import journey
@@ -27,11 +29,13 @@ def current_draft() -> Draft | None:
 
 
 def current_stored() -> keyed.StoredDraft | None:
-    """The draft as the question pages need it: one keyed read, no ORM object."""
+    """The draft as committed, read on its own (one keyed read on a pooled connection, no
+    transaction): a page that saves then writes only over what it read (save_answers), so
+    SQLite's one write lock is not taken while the answer is being checked."""
     draft_id = session.get(DRAFT_KEY)
     if draft_id is None:
         return None
-    return keyed.read_draft(db.keyed_reader(), draft_id)
+    return keyed.read_draft(db.database().engine, draft_id)
 
 
 def load_answers(draft: Draft | keyed.StoredDraft | None) -> dict[str, dict[str, Any]]:
@@ -52,22 +56,38 @@ def login() -> Citizen | None:
     return found
 
 
-def save_answers(draft: keyed.StoredDraft | None, answers: dict[str, Any]) -> None:
-    """Save in the request's write transaction; creates the draft on the first answer."""
+Change = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def save_answers(draft: keyed.StoredDraft | None, answers: dict[str, Any], change: Change) -> None:
+    """Save in the request's write transaction (its first statement begins it); creates the
+    draft on the first answer. `answers` is `change` applied to the draft as this request read
+    it; if another tab has saved the draft since, `change` is applied to what it holds now,
+    so neither tab's answer is lost."""
+    conn = db.session().connection()
+    if draft is not None:
+        if _store(conn, draft.id, answers, expected=draft.answers_enc):
+            return
+        now = keyed.read_draft(conn, draft.id)
+        if now is not None and _store(conn, draft.id, change(load_answers(now))):
+            return
+    # The first answer, or a draft deleted since this request read it: a new one.
+    created = drafts.create_draft(db.session(), cipher(), Channel.WEB)
+    drafts.write_answers(db.session(), cipher(), created, with_login(answers, login()))
+    session[DRAFT_KEY] = created.id
+    session.pop(PRESELECTED_KEY, None)
+
+
+def _store(conn: Connection, draft_id: str, answers: dict[str, Any], **check: Any) -> bool:
     # A changed "who" drops the login's identity before it is stored as the other person's.
     answers = with_login(answers, login())
-    if draft is not None and keyed.store_answers(
-        db.session().connection(), draft.id, cipher().encrypt(answers)
-    ):
-        # A caseworker's registration keeps its channel in the answers (journey.REGISTRATION).
-        channel = answers.get(journey.REGISTRATION, {}).get("channel", Channel.WEB.value)
-        metrics.note_draft_saved(db.session(), draft.id, channel)
-    else:
-        # The first answer, or a draft deleted since this request read it: a new one.
-        created = drafts.create_draft(db.session(), cipher(), Channel.WEB)
-        drafts.write_answers(db.session(), cipher(), created, answers)
-        session[DRAFT_KEY] = created.id
+    if not keyed.store_answers(conn, draft_id, cipher().encrypt(answers), **check):
+        return False
+    # A caseworker's registration keeps its channel in the answers (journey.REGISTRATION).
+    channel = answers.get(journey.REGISTRATION, {}).get("channel", Channel.WEB.value)
+    metrics.note_draft_saved(db.session(), draft_id, channel)
     session.pop(PRESELECTED_KEY, None)
+    return True
 
 
 def forget_draft() -> None:

@@ -28,7 +28,6 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, request
 from flask import session as cookie
-from sqlalchemy import Connection, Engine
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -60,15 +59,6 @@ def session() -> Session:
     if current is None:
         current = g.db_session = _opened(database().read_session())
     return cast(Session, current)
-
-
-def keyed_reader() -> Connection | Engine:
-    """Where a one-row keyed read goes (portal.drafts.read_draft): inside a @transactional
-    view the write transaction's connection, so what is read is what will be written over;
-    elsewhere the engine, for a read of its own on a pooled connection, without a session."""
-    if g.get("db_writing"):
-        return session().connection()
-    return database().engine
 
 
 @contextmanager

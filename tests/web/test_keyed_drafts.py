@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from portal import drafts as keyed
 from portal.db import drafts
@@ -64,10 +64,11 @@ def test_an_answer_saved_after_the_draft_went_away_starts_a_new_one(
     answer_until(client, stop="/ansoeg/alder")
     real = keyed.read_draft
 
-    def read_then_delete(conn: Connection, draft_id: object) -> keyed.StoredDraft | None:
-        stored = real(conn, draft_id)
+    def read_then_delete(reader: Engine | Connection, draft_id: object) -> keyed.StoredDraft | None:
+        stored = real(reader, draft_id)
         if stored is not None:
-            keyed.discard_draft(conn, stored.id)
+            with database(app).engine.begin() as elsewhere:
+                keyed.discard_draft(elsewhere, stored.id)
         return stored
 
     page = client.get("/ansoeg/alder").get_data(as_text=True)
@@ -80,3 +81,39 @@ def test_an_answer_saved_after_the_draft_went_away_starts_a_new_one(
     with app.app_context():
         saved = drafts.read_answers(cipher(), draft)
     assert saved["age"]["age"] == 40 and saved["municipality"] == {"municipality": "575"}
+
+
+def test_an_answer_saved_while_another_tab_saved_the_draft_keeps_both(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page reads the draft, another tab saves it, then the page saves: the other tab's
+    answer is not overwritten with what this page read (the save is written over what was
+    read only; otherwise this page's answer goes on top of the draft as it is now)."""
+    answer_until(client, stop="/ansoeg/hjaelp")
+    real = keyed.read_draft
+    other_tab: list[str] = []
+
+    def read_then_other_tab_saves(
+        reader: Engine | Connection, draft_id: object
+    ) -> keyed.StoredDraft | None:
+        stored = real(reader, draft_id)
+        if stored is not None and not other_tab:
+            with app.app_context(), database(app).engine.begin() as elsewhere:
+                answers = dict(cipher().decrypt(stored.answers_enc))
+                answers["difficulties"] = {"difficulties": ["mental", "physical"]}
+                keyed.store_answers(elsewhere, stored.id, cipher().encrypt(answers))
+            other_tab.append(stored.id)
+        return stored
+
+    page = client.get("/ansoeg/hjaelp").get_data(as_text=True)
+    monkeypatch.setattr(keyed, "read_draft", read_then_other_tab_saves)
+    response = client.post("/ansoeg/hjaelp", data={"help_level": "3", "csrf_token": token(page)})
+    monkeypatch.undo()
+    assert response.status_code == 303 and other_tab
+    with database(app).transaction() as session:
+        (draft,) = session.query(Draft).all()
+    assert draft.id == other_tab[0]
+    with app.app_context():
+        saved = drafts.read_answers(cipher(), draft)
+    assert saved["help_level"]["help_level"] in (3, "3")
+    assert saved["difficulties"] == {"difficulties": ["mental", "physical"]}
