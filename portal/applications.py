@@ -176,25 +176,34 @@ def store(
         session.connection().execute(_DELETE_DRAFT, {"draft_id": prepared.draft_key})
     now = utcnow()
     application = Application(**prepared.columns, received_at=now, updated_at=now)
-    try:
-        with session.begin_nested():
-            # Numbered inside the savepoint: a submit that loses the race for its draft
-            # rolls its number back, so parallel clicks on one draft leave no gaps.
-            application.reference = next_reference(session, now)
-            session.add(application)
-            session.flush()
-    except IntegrityError:
-        # A concurrent submit of the same draft won the race; theirs is the application.
-        winner = find_by_draft_key(session, prepared.draft_key)
-        if winner is None:
-            raise
-        return receipt_for(cipher, winner)
+    if claimed:
+        # The draft is this transaction's: no other submit can insert its key now (each
+        # deletes the draft first, and waits for or misses this one), so no savepoint.
+        _insert(session, application, now)
+    else:
+        try:
+            with session.begin_nested():
+                # Numbered inside the savepoint: a submit that loses the race for its draft
+                # rolls its number back, so parallel clicks on one draft leave no gaps.
+                _insert(session, application, now)
+        except IntegrityError:
+            # A concurrent submit of the same draft won the race; theirs is the application.
+            winner = find_by_draft_key(session, prepared.draft_key)
+            if winner is None:
+                raise
+            return receipt_for(cipher, winner)
     session.add(StatusEvent(application_id=application.id, status=Status.RECEIVED, at=now,
                             actor="citizen"))  # fmt: skip
     outbox.add_event(session, application.id, application.municipality_code,
                      "application.submitted", Status.RECEIVED.value)  # fmt: skip
     session.flush()
     return Receipt(application, prepared.status_token, prepared.representative_token)
+
+
+def _insert(session: Session, application: Application, now: datetime) -> None:
+    application.reference = next_reference(session, now)
+    session.add(application)
+    session.flush()
 
 
 def receipt_for(cipher: DataCipher, application: Application) -> Receipt:

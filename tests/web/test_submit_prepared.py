@@ -6,6 +6,7 @@ whatever happens in between, the stored application is the draft's latest answer
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ from portal import applications
 from portal.citizen import identified
 from portal.citizen import submit as submit_view
 from portal.db import drafts
-from portal.db.models import Application, Draft, OutboxMessage, StatusEvent
+from portal.db.models import Application, Draft, OutboxMessage, ReferenceCounter, StatusEvent
 from portal.web.db import database
 from tests.web.journey import answer_until, submit, token
 
@@ -170,3 +171,31 @@ def test_claiming_a_draft_needs_the_answers_exactly_as_read(app: Flask) -> None:
         assert applications.claim_draft(session, key, read)
         assert not applications.claim_draft(session, key, read)  # taken already
     assert count(app, Draft) == 0
+
+
+def test_parallel_clicks_make_one_application_and_burn_no_reference_number(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Eight clicks on Send at once, each prepared on the same draft: one claims it, the
+    others find it gone in their transaction and land on its receipt. The year's counter
+    moved by one: a click that lost took no number."""
+    answer_until(client)
+    data = {"confirm": "y", "csrf_token": token(client.get("/ansoeg/tjek").get_data(as_text=True))}
+    cookie = client.get_cookie("portal_session")
+    assert cookie is not None
+    locations: list[str] = []
+
+    def click() -> None:
+        other = app.test_client()
+        other.set_cookie("portal_session", cookie.value)
+        locations.append(other.post("/ansoeg/tjek", data=data).headers.get("Location", ""))
+
+    threads = [threading.Thread(target=click) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert locations == ["/kvittering"] * 8
+    assert (count(app, Application), count(app, StatusEvent), count(app, Draft)) == (1, 1, 0)
+    with database(app).transaction() as session:
+        assert session.scalar(select(ReferenceCounter.value)) == 1
