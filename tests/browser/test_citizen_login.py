@@ -54,6 +54,17 @@ def log_in_as(page: Page, words: dict[str, str], person: str) -> None:
     follow(page, page.locator(f'button[name="person"][value="{person}"]'))
 
 
+def logged_in_page(
+    browser: Any, server: str, lang: str, viewport: dict[str, int], person: str
+) -> tuple[Any, Page]:
+    """A new browser context on the start page in `lang`, logged in as `person`."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(f"{server}/sprog/{lang}?next=/")
+    log_in_as(page, WORDS[lang], person)
+    return context, page
+
+
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_a_citizen_logs_in_and_out_on_a_phone(
     browser: Any, login_server: str, provider: RunningProvider, axe_source: str, lang: str

@@ -21,7 +21,7 @@ from tests.web.journey import ANSWERS, FOR_OTHER
 # The login test's provider and live portal, shared (module-scoped fixtures).
 provider = logins.provider
 login_server = logins.login_server
-PHONE, WORDS, log_in_as = logins.PHONE, logins.WORDS, logins.log_in_as
+PHONE = logins.PHONE
 # The pages whose look the login changes, checked with axe and kept as screenshots.
 LOOKED_AT = {"/ansoeg/digital-fuldmagt", "/ansoeg/adresse", "/ansoeg/navn"}
 
@@ -52,10 +52,7 @@ def test_for_oneself_logged_in_on_a_phone(
     axe_source: str,
     lang: str,
 ) -> None:
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.goto(f"{login_server}/sprog/{lang}?next=/")
-    log_in_as(page, WORDS[lang], "selv")
+    context, page = logins.logged_in_page(browser, login_server, lang, PHONE, "selv")
     name = f"login-journey-self-{lang}-phone"
     asked = answer_in_browser(page, login_server, ANSWERS, axe_source, name)
     assert "/ansoeg/navn-og-cpr" not in asked and "/ansoeg/alder" not in asked
@@ -79,10 +76,9 @@ def test_for_someone_with_digital_fuldmagt(
     lang: str,
     screen: str,
 ) -> None:
-    context = browser.new_context(viewport=logins.SCREENS[screen])
-    page = context.new_page()
-    page.goto(f"{login_server}/sprog/{lang}?next=/")
-    log_in_as(page, WORDS[lang], "fuldmagt-en")
+    context, page = logins.logged_in_page(
+        browser, login_server, lang, logins.SCREENS[screen], "fuldmagt-en"
+    )
     answers = {
         **ANSWERS, **FOR_OTHER,
         "/ansoeg/digital-fuldmagt": {"person": people.GRANDMOTHER},

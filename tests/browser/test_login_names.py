@@ -19,7 +19,7 @@ from tests.web.journey import ANSWERS, FOR_OTHER
 
 provider = logins.provider
 login_server = logins.login_server
-WORDS, log_in_as = logins.WORDS, logins.log_in_as
+
 RELATIVE = people.PEOPLE["fuldmagt-en"]
 HINT = {
     "da": "Navnet er fra dit MitID-login. Ret det, hvis det er forkert.",
@@ -51,10 +51,9 @@ def test_names_with_digital_fuldmagt(
     lang: str,
     screen: str,
 ) -> None:
-    context = browser.new_context(viewport=logins.SCREENS[screen])
-    page = context.new_page()
-    page.goto(f"{login_server}/sprog/{lang}?next=/")
-    log_in_as(page, WORDS[lang], "fuldmagt-en")
+    context, page = logins.logged_in_page(
+        browser, login_server, lang, logins.SCREENS[screen], "fuldmagt-en"
+    )
     name = f"login-names-{lang}-{screen}"
     answers = {
         **ANSWERS, **FOR_OTHER,
