@@ -75,7 +75,7 @@ def guidance_body(answers: dict[str, Any], context: Context, lang: str, form: An
     named = voice.other and voice.first_name is not None
     if named and not PLAIN_NAME.fullmatch(voice.first_name or ""):
         return full_body(result, voice, lang, form)
-    key = (result, lang, voice.other, named, request.script_root)
+    key = HashedOnce((result, lang, voice.other, named, request.script_root))
     skeleton = _cached(key)
     if skeleton is None:
         if _known(key):  # built before and refused: the full render
@@ -106,6 +106,25 @@ def _build(result: Guidance, voice: Voice, lang: str, named: bool) -> Skeleton |
     if CLOSE in "".join(skeleton.parts):
         return None
     return skeleton
+
+
+class HashedOnce:
+    """A cache key whose hash is computed once: hashing a guidance result walks every
+    statement in it, and a look-up in the ordered cache hashes its key two or three times."""
+
+    __slots__ = ("_hash", "key")
+
+    def __init__(self, key: Hashable) -> None:
+        self.key = key
+        self._hash = hash(key)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HashedOnce):
+            return NotImplemented
+        return self._hash == other._hash and self.key == other.key
 
 
 def _cached(key: Hashable) -> Skeleton | None:
