@@ -122,6 +122,7 @@ bench: install-test ## Run the benchmarks (results go in docs/benchmarks.md by h
 	$(BIN)/python bench/render_parts.py
 	$(BIN)/python bench/queue_bench.py --sizes 1000 100000
 	$(BIN)/python bench/static_bench.py --runs 5
+	$(BIN)/python bench/wsgi_bench.py --rounds 5
 	# Under gunicorn against a bare hello, and a worker's memory over 20,000 requests; with
 	# BENCH_POSTGRESQL=<an empty, disposable database URL> on PostgreSQL too (it is emptied).
 	$(BIN)/python bench/load_bench.py --pairs 5 --duration 5 --connections 16 32 \

@@ -14,6 +14,7 @@ would show on an idle machine, were gunicorn's own cost (the same for both) left
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import logging
@@ -133,17 +134,24 @@ def main() -> None:
             profile(portal, args.profile, args.requests)
             return
         results: dict[str, list[float]] = {"hello": []}
-        for _ in range(args.rounds):
-            results["hello"].append(cpu_us(hello, list(requests_for(portal, "hello", 2000))))
-            for page in args.pages:
-                batch = list(requests_for(portal, page, args.requests))
-                call(portal, *batch[0])  # warm: the page's skeleton, the catalogue
-                results.setdefault(page, []).append(cpu_us(portal, batch[1:]))
+        # The request log goes to a file, as the load benchmark's servers write theirs (and
+        # production's goes to journald): written, not printed over the figures.
+        with (folder / "requests.log").open("w") as log, contextlib.redirect_stderr(log):
+            rounds(portal, hello, args, results)
         base = statistics.median(results["hello"])
         for page, figures in results.items():
             mid = statistics.median(figures)
             raw = ", ".join(f"{f:.0f}" for f in figures)
             print(f"{page:14s} {mid:7.0f} µs  ratio {base / mid:5.3f}  ({raw})")
+
+
+def rounds(portal: Any, hello: Any, args: Any, results: dict[str, list[float]]) -> None:
+    for _ in range(args.rounds):
+        results["hello"].append(cpu_us(hello, list(requests_for(portal, "hello", 2000))))
+        for page in args.pages:
+            batch = list(requests_for(portal, page, args.requests))
+            call(portal, *batch[0])  # warm: the page's skeleton, the catalogue
+            results.setdefault(page, []).append(cpu_us(portal, batch[1:]))
 
 
 def profile(portal: Any, page: str, count: int) -> None:
