@@ -1,11 +1,18 @@
-"""Queue page server time at 1k, 100k and 1M applications (keyset pagination).
+"""Queue page server time at 1k, 100k and 1M applications (keyset pagination), and the CPU
+a page of real applications costs.
 
     .venv/bin/python bench/queue_bench.py [--sizes 1000 100000 1000000] [--database URL]
+    .venv/bin/python bench/queue_bench.py --real 120 [--database URL]
 
 Seeds a scratch database (SQLite file by default; pass a PostgreSQL URL to use one - it
 must be an empty, disposable database) with applications spread over five municipalities
 and then times, through the test client, the caseworker's first queue page and a page deep
 in the queue (following the keyset cursor), median of 30 requests each.
+
+--real N: the production app (bench/load_setup.py, fresh keys) and N applications submitted
+through it, each of another person, so every row is encrypted and has its guidance; then the
+CPU time (time.thread_time) of 60 GETs of the first queue page, median and minimum, and the
+SQL statements one page sends. PORTAL_CODE=<another checkout> measures that checkout's portal.
 """
 
 from __future__ import annotations
@@ -61,11 +68,59 @@ def timed(client, path: str, runs: int = 30) -> float:  # type: ignore[no-untype
     return statistics.median(samples)
 
 
+def real(count: int, url: str | None) -> None:
+    """CPU per queue page over `count` real applications (see the module's docstring)."""
+    from sqlalchemy import event
+
+    from bench import load_setup as setup
+
+    folder = Path(tempfile.mkdtemp(prefix="queue-bench-"))
+    app = setup.portal_app(setup.production_env(folder), url or f"sqlite:///{folder}/q.sqlite3")
+    client = app.test_client(use_cookies=False)
+    client.environ_base.update(HTTP_X_FORWARDED_HOST=setup.HOST, HTTP_X_FORWARDED_PROTO="https",
+                               HTTP_X_FORWARDED_FOR="127.0.0.1", HTTP_REFERER=setup.BASE_URL + "/")  # fmt: skip
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for citizen in setup.citizens(app, setup.full_answers(app), count):
+        body = setup.form_body(citizen, {"confirm": "y"})
+        done = client.post("/ansoeg/tjek", data=body, headers={"Cookie": citizen.cookie, **form})
+        assert "/kvittering" in done.headers.get("Location", ""), done.status_code
+    staff = {"Cookie": setup.caseworker_cookie(app)}
+
+    def page() -> str:
+        response = client.get("/sagsbehandler/", headers=staff)
+        assert response.status_code == 200, response.status_code
+        return response.get_data(as_text=True)
+
+    for _ in range(5):
+        page()
+    statements: list[str] = []
+    engine = database(app).engine
+
+    def sent(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", sent)
+    rows = page().count("<tr>") - 1
+    event.remove(engine, "before_cursor_execute", sent)
+    samples = []
+    for _ in range(60):
+        begin = time.thread_time()
+        page()
+        samples.append((time.thread_time() - begin) * 1000)
+    print(f"database: {engine.url.get_backend_name()}, {rows} rows a page, "
+          f"{len(statements)} statements a page: CPU median {statistics.median(samples):.2f} ms,"
+          f" minimum {min(samples):.2f} ms")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000, 1_000_000])
     parser.add_argument("--database")
+    parser.add_argument("--real", type=int, help="applications made through the app")
     args = parser.parse_args()
+    if args.real:
+        real(args.real, args.database)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database or f"sqlite:///{tmp}/queue.sqlite3"
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "PORTAL_ENV": "development"})
