@@ -18,6 +18,7 @@ SQL statements one page sends. PORTAL_CODE=<another checkout> measures that chec
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -29,6 +30,9 @@ from pathlib import Path
 from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# PORTAL_CODE: another checkout's portal (as in bench/load_setup.py), imported before this one's.
+if os.environ.get("PORTAL_CODE"):
+    sys.path.insert(0, os.environ["PORTAL_CODE"])
 
 from portal import create_app, passwords
 from portal.db import migrate
