@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import g, redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
-from flask_wtf import FlaskForm
-from sqlalchemy.orm import Session
 from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
@@ -25,6 +20,7 @@ from portal.citizen.steps import SECTION_TITLES, step_url, summary_rows
 from portal.db.models import Channel
 from portal.web import db
 from portal.web.access import access
+from portal.web.forms import PortalForm
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.outbox import mail_settings, queue_mail, queue_notice
@@ -32,11 +28,10 @@ from portal.web.questions.base import Context
 from portal.web.questions.guidance_view import guidance_snapshot
 
 SUBMITTED_KEY = "submitted"
-log = logging.getLogger("portal.db")
 PERSON_STEPS = ("identity", "address", "contact", "representative")
 
 
-class DeclarationForm(FlaskForm):
+class DeclarationForm(PortalForm):
     confirm = BooleanField(
         _l("Jeg har tjekket svarene. De er rigtige, så vidt jeg ved."),
         validators=[InputRequired(_l("Sæt kryds for at bekræfte, at svarene er rigtige."))],
@@ -83,7 +78,7 @@ def send_prepared() -> ResponseReturnValue | None:
     one statement deletes the draft only if it still holds what was read. None when this way
     cannot answer (a draft changed or sent meanwhile, a form to show again): check() then
     does it all inside the transaction, as it always did."""
-    with reading_first() as reader:
+    with db.reading(stand_in=True) as reader:
         draft_key = session.get(drafts_in_session.DRAFT_KEY)
         stored = keyed.read_draft(reader.connection(), draft_key)
         if stored is None:
@@ -97,38 +92,6 @@ def send_prepared() -> ResponseReturnValue | None:
     if not applications.claim_draft(db.session(), stored.id, stored.answers_enc):
         return None  # saved again or sent since it was read: never the stale answers
     return sent_to(identified.store(prepared, claimed=True), answers)
-
-
-@contextmanager
-def reading_first() -> Iterator[Session]:
-    """For the block, the request's session (db.session(), which the draft and login look-ups
-    use) is a read session of its own, so nothing in it begins the view's write transaction;
-    then it is the write session again."""
-    with db.reading() as reader:
-        writer = g.get("db_session")
-        g.db_session = reader
-        try:
-            yield reader
-        finally:
-            g.db_session = writer
-            hand_back(reader)
-
-
-def hand_back(reader: Session) -> None:
-    """Close the read session now, its connection back in the pool. When the closing rollback
-    fails (the database went away meanwhile), the connection is invalidated, which returns it
-    too: a session's invalidate() after its close failed no longer holds the connection, and
-    the pool would count it as checked out until the request's error was gone."""
-    held = reader.connection() if reader.in_transaction() else None
-    try:
-        reader.close()
-    except Exception as err:
-        log.warning("The submit's read session could not be closed (%s)", type(err).__name__)
-        try:
-            if held is not None:
-                held.invalidate()
-        except Exception as again:  # nothing more can be done; the write will say what failed
-            log.warning("Discarding its connection failed too (%s)", type(again).__name__)
 
 
 def sent_to(receipt: applications.Receipt, answers: dict[str, Any]) -> ResponseReturnValue:

@@ -28,6 +28,7 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, current_app, g, request
 from flask import session as cookie
+from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -62,13 +63,20 @@ def session() -> Session:
 
 
 @contextmanager
-def reading() -> Iterator[Session]:
+def reading(stand_in: bool = False) -> Iterator[Session]:
     """A read session of its own, ended when the block ends: for slow work a write view does
-    before its first write (a password check), so the write transaction has not begun yet."""
+    before its first write (a password check), so the write transaction has not begun yet.
+    With `stand_in`, it is also the request's session (db.session()) for the block, so what
+    the view's helpers read there (the draft, the login) does not begin it either."""
     reader = _opened(database().read_session())
+    writer = g.get("db_session")
+    if stand_in:
+        g.db_session = reader
     try:
         yield reader
     finally:
+        if stand_in:
+            g.db_session = writer
         close_quietly(reader)
 
 
@@ -143,14 +151,25 @@ def _close_sessions(_exc: BaseException | None) -> None:
 def close_quietly(opened: Session) -> None:
     """Close a session (rolling back what it left open); never raise. When the close fails,
     the database is gone or the connection broken: the connection is discarded, not pooled."""
+    held = _connection_of(opened)
     try:
         opened.close()
     except Exception as err:
         log.warning("A database session could not be closed (%s); discarded", type(err).__name__)
         try:
-            opened.invalidate()
+            # The connection itself: once its close has failed, the session no longer holds
+            # it, and its invalidate() would leave the pool counting it as checked out.
+            (held or opened).invalidate()
         except Exception as again:  # nothing more can be done, and a teardown must not raise
             log.warning("Discarding the session failed too (%s)", type(again).__name__)
+
+
+def _connection_of(opened: Session) -> Connection | None:
+    """The connection an open session's transaction holds, if any."""
+    try:
+        return opened.connection() if opened.in_transaction() else None
+    except Exception:  # a transaction already failed: its connection is discarded with it
+        return None
 
 
 # -- the database is away ---------------------------------------------------------------------
