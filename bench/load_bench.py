@@ -283,6 +283,11 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between runs")
     parser.add_argument("--json", type=Path, help="write every raw figure here")
     args = parser.parse_args()
+    pages = list(args.pages)
+    if "queue" in pages and "submit" not in pages[: pages.index("queue")]:
+        # The queue shows the applications the submit runs stored: alone it measured an empty
+        # queue (h14q, 2026-12-06). The default, every page, runs the submit first.
+        parser.error("the queue page shows what the submit page stored: list submit before queue")
 
     with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
         folder = Path(tmp)
