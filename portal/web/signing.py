@@ -100,6 +100,11 @@ class SessionInterface(SecureCookieSessionInterface):
 _CSRF: dict[Any, URLSafeTimedSerializer] = {}
 
 
+def _field() -> str:
+    """Where Flask-WTF keeps the token, in g and the session."""
+    return str(current_app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token")
+
+
 def _csrf_serializer() -> URLSafeTimedSerializer:
     secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
     serializer = _CSRF.get(secret)
@@ -113,8 +118,7 @@ def csrf_token() -> str:
 
     Stored where Flask-WTF keeps it (g and the session, under WTF_CSRF_FIELD_NAME), so the
     form's own hidden field and Flask-WTF's checks see the same token."""
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    field = _field()
     if field in g:
         return str(g.get(field))
     serializer = _csrf_serializer()
@@ -149,8 +153,7 @@ class FormCSRF(CSRF):  # type: ignore[misc]
 
 def check_csrf_token(data: Any, time_limit: int | None) -> None:
     """Flask-WTF's validate_csrf, with the kept serializer and the same messages."""
-    config = current_app.config
-    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    field = _field()
     if not data:
         raise ValidationError("The CSRF token is missing.")
     if field not in session:
