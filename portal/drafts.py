@@ -47,9 +47,10 @@ def read_draft(
 ) -> StoredDraft | None:
     """The draft's encrypted answers, unless it is unknown or older than the 30 days it is kept.
 
-    On a Connection: in its transaction (a page that saves reads what it will overwrite). On
-    the Engine: a read of its own on a pooled connection, the cheapest there is (a page that
-    only shows the draft)."""
+    On the Engine: a read of its own on a pooled connection, the cheapest there is (every
+    question page, which saves with store_answers(expected=...) over what it read). On a
+    Connection: in that connection's transaction (a save re-reading a draft another tab
+    changed, the submit's read session)."""
     if not isinstance(draft_id, str) or not draft_id or len(draft_id) > LONGEST_ID:
         return None
     params = {"draft_id": draft_id, "cutoff": (now or utcnow()) - DRAFT_MAX_AGE}

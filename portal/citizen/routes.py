@@ -133,8 +133,7 @@ def save_and_continue(
     def change(before: dict[str, Any]) -> dict[str, Any]:
         return journey.prune({**before, step_id: value})
 
-    answers = change(answers)
-    drafts_in_session.save_answers(draft, answers, change)
+    answers = drafts_in_session.save_answers(draft, answers, change)
     if request.form.get("action") == "save":
         return redirect(url_for("citizen.save_for_later"), 303)
     following = journey.next_step(step_id, answers)
@@ -163,8 +162,7 @@ def guidance() -> ResponseReturnValue:
         def seen(before: dict[str, Any]) -> dict[str, Any]:
             return {**before, "guidance": {"seen": True}}
 
-        answers = seen(answers)
-        drafts_in_session.save_answers(draft, answers, seen)
+        answers = drafts_in_session.save_answers(draft, answers, seen)
         return redirect(step_url(journey.next_step("guidance", answers).id), 303)
     context = context_for(answers)
     # The body from a cache of bodies made once per distinct guidance (portal.citizen.guidance_body).

@@ -59,23 +59,29 @@ def login() -> Citizen | None:
 Change = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-def save_answers(draft: keyed.StoredDraft | None, answers: dict[str, Any], change: Change) -> None:
-    """Save in the request's write transaction (its first statement begins it); creates the
-    draft on the first answer. `answers` is `change` applied to the draft as this request read
-    it; if another tab has saved the draft since, `change` is applied to what it holds now,
-    so neither tab's answer is lost."""
+def save_answers(
+    draft: keyed.StoredDraft | None, before: dict[str, Any], change: Change
+) -> dict[str, Any]:
+    """Save `change` applied to the answers `before` (the draft as this request read it) in the
+    request's write transaction (its first statement begins it), and return what was saved;
+    creates the draft on the first answer. If another tab has saved the draft since, `change`
+    is applied to what it holds now, so neither tab's answer is lost."""
+    answers = change(before)
     conn = db.session().connection()
     if draft is not None:
         if _store(conn, draft.id, answers, expected=draft.answers_enc):
-            return
+            return answers
         now = keyed.read_draft(conn, draft.id)
-        if now is not None and _store(conn, draft.id, change(load_answers(now))):
-            return
+        if now is not None:
+            rebased = change(load_answers(now))
+            if _store(conn, draft.id, rebased):
+                return rebased
     # The first answer, or a draft deleted since this request read it: a new one.
     created = drafts.create_draft(db.session(), cipher(), Channel.WEB)
     drafts.write_answers(db.session(), cipher(), created, with_login(answers, login()))
     session[DRAFT_KEY] = created.id
     session.pop(PRESELECTED_KEY, None)
+    return answers
 
 
 def _store(conn: Connection, draft_id: str, answers: dict[str, Any], **check: Any) -> bool:
