@@ -12,7 +12,6 @@ from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
 from portal import applications, ffb, journey
-from portal import drafts as keyed
 from portal.citizen import identified
 from portal.citizen import session as drafts_in_session
 from portal.citizen.routes import bp, context_for, page_args
@@ -78,10 +77,10 @@ def send_prepared() -> ResponseReturnValue | None:
     one statement deletes the draft only if it still holds what was read. None when this way
     cannot answer (a draft changed or sent meanwhile, a form to show again): check() then
     does it all inside the transaction, as it always did."""
-    with db.reading(stand_in=True) as reader:
-        draft_key = session.get(drafts_in_session.DRAFT_KEY)
-        stored = keyed.read_draft(reader.connection(), draft_key)
+    with db.reading(stand_in=True):
+        stored = drafts_in_session.current_stored()
         if stored is None:
+            draft_key = session.get(drafts_in_session.DRAFT_KEY)
             sent = already_sent(draft_key or session.get(SUBMITTED_KEY))
             return redirect(url_for("citizen.receipt"), 303) if sent else None
         answers = drafts_in_session.load_answers(stored)  # and the login, read here too
