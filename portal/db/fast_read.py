@@ -48,7 +48,7 @@ class FastRead:
             for name, process in compiled.binds.items()
         }
         sent = tuple(values[n] for n in compiled.order) if compiled.order is not None else values
-        conn = engine.raw_connection()
+        conn = _checked_out(engine)
         try:
             row = _run(engine, conn, compiled.sql, sent)
         finally:
@@ -69,6 +69,20 @@ class FastRead:
         made = _Compiled(str(compiled), order, binds, results)
         self._compiled[id(dialect)] = made
         return made
+
+
+def _checked_out(engine: Engine) -> Any:
+    """A pooled connection; a driver error while making one (the database restarting or down)
+    raised as Engine.connect() raises it, which raw_connection() does not do by itself."""
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    try:
+        return engine.raw_connection()
+    except dbapi_error as err:
+        lost = engine.dialect.is_disconnect(err, None, None)
+        raise sa_exc.DBAPIError.instance(
+            None, None, err, dbapi_error,
+            hide_parameters=True, connection_invalidated=lost, dialect=engine.dialect,
+        ) from err  # fmt: skip
 
 
 def _run(engine: Engine, conn: Any, sql: str, params: Any) -> tuple[Any, ...] | None:

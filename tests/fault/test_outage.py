@@ -105,6 +105,24 @@ def test_a_page_while_the_database_is_away_is_the_busy_page_in_the_users_languag
     assert 'lang="en"' in english
 
 
+def test_a_page_that_cannot_even_connect_is_the_busy_page(
+    app: Flask, client: FlaskClient, breaker: Breaker
+) -> None:
+    """No pooled connection left and no new one to be had (a restart in progress): the
+    question page's keyed read and the submit's say so as every other read does."""
+    answer_until(client, stop="/ansoeg/dage")
+    error = driver_error(app)
+
+    def refused(*_args: Any, **_kwargs: Any) -> None:
+        raise error
+
+    db.database(app).engine.dispose()
+    breaker.swap("connect", refused)
+    assert client.get("/ansoeg/dage").status_code == 503
+    html = client.get("/ansoeg/tjek").get_data(as_text=True)
+    assert "Der er travlt lige nu" in html
+
+
 def test_a_submit_while_the_database_is_away_is_not_sent_and_keeps_the_answers(
     app: Flask, client: FlaskClient, breaker: Breaker
 ) -> None:
