@@ -38,7 +38,7 @@ class WhoForm(StepForm):
             Choice(
                 "other",
                 Q(_l("En anden person")),
-                Q(_l("Fx dit barn, din forælder eller en, du er værge for.")),
+                Q(_l("Fx dit voksne barn, din forælder eller en, du er værge for.")),
             ),
         )
     }
