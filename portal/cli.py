@@ -9,11 +9,14 @@ from __future__ import annotations
 import secrets
 import sys
 from datetime import timedelta
+from pathlib import Path
 
 import click
+from alembic.migration import MigrationContext
 from cryptography.fernet import Fernet
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
+from sqlalchemy import URL, Engine
 
 from portal import passwords, retention, staff_auth
 from portal.config import ConfigError
@@ -36,13 +39,39 @@ def main() -> None:
         sys.exit(str(err))
 
 
+def _where(url: URL) -> str:
+    """The database in words, without its password: the operator sees which one was used."""
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return "in-memory SQLite database"
+        return f"SQLite database {Path(url.database).resolve()}"
+    return f"PostgreSQL database {url.database!r} on {url.host or 'localhost'}:{url.port or 5432}"
+
+
+def _revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
 @click.command("migrate")
 @with_appcontext
 def migrate_command() -> None:
-    """Bring the database schema up to date (Alembic upgrade head)."""
-    db = database()
-    migrations.upgrade(db.engine)
-    click.echo(f"Database is up to date ({db.backend}).")
+    """Bring the database schema up to date (Alembic upgrade head), creating it when new."""
+    engine = database().engine
+    where = _where(engine.url)
+    path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    new_file = bool(path) and path != ":memory:" and not Path(str(path)).exists()
+    before = _revision(engine)
+    migrations.upgrade(engine)
+    after = _revision(engine)
+    if new_file:
+        click.echo(f"Created the {where} and its tables (schema revision {after}).")
+    elif before is None:
+        click.echo(f"Created the tables in the {where} (schema revision {after}).")
+    elif before != after:
+        click.echo(f"Upgraded the {where} from schema revision {before} to {after}.")
+    else:
+        click.echo(f"The {where} is up to date (schema revision {after}); nothing changed.")
 
 
 @click.command("new-data-key")
@@ -65,6 +94,20 @@ def _create_staff(email: str, municipality: str, role: StaffRole, password: str)
     return True
 
 
+def _email_problem(email: str) -> str | None:
+    """What the admin page would say about this e-mail address (its form's own rule, so the
+    command and the page never disagree), in English; None when it is accepted."""
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+
+    from portal.staff.admin import NewStaffForm
+
+    with force_locale("en"):
+        form = NewStaffForm(formdata=MultiDict({"email": email}), meta={"csrf": False})
+        form.validate()
+        return str(form.email.errors[0]) if form.email.errors else None
+
+
 @click.command("create-staff")
 @with_appcontext
 @click.option("--municipality", required=True, help="Kommunekode, e.g. 265 for Roskilde.")
@@ -77,6 +120,9 @@ def create_staff_command(municipality: str, email: str, role: str, password_stdi
         raise click.BadParameter(
             f"unknown kommunekode {municipality!r}", param_hint="--municipality"
         )
+    problem = _email_problem(email)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--email")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else passwords.generate()
     try:
         created = _create_staff(email, municipality, StaffRole(role), password)
@@ -92,14 +138,22 @@ def create_staff_command(municipality: str, email: str, role: str, password_stdi
 @click.command("demo-data")
 @with_appcontext
 def demo_data_command() -> None:
-    """Development only: one demo caseworker per municipality, logins printed once."""
+    """Development only: one demo caseworker and one demo admin per municipality, logins
+    printed once."""
     if current_app.config["PORTAL_ENV"] == "production":
         raise click.ClickException("Demo data is never created in production.")
+    # The admin reaches the admin pages (staff accounts, audit export, hand-off queue), which
+    # a caseworker does not; .invalid addresses can never receive mail (RFC 2606).
+    demo = (
+        ("sagsbehandler", StaffRole.CASEWORKER, "caseworker"),
+        ("admin", StaffRole.ADMIN, "admin"),
+    )
     for code in sorted(_municipality_codes()):
-        email = f"sagsbehandler-{code}@demo.invalid"
-        password = passwords.generate()
-        if _create_staff(email, code, StaffRole.CASEWORKER, password):
-            click.echo(f"Demo caseworker for {code}: {email} / {password}")
+        for prefix, role, name in demo:
+            email = f"{prefix}-{code}@demo.invalid"
+            password = passwords.generate()
+            if _create_staff(email, code, role, password):
+                click.echo(f"Demo {name} for {code}: {email} / {password}")
 
 
 def _periods() -> retention.Periods:
