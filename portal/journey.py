@@ -162,6 +162,46 @@ def previous_step(step_id: str, answers: Answers) -> Step | None:
     return earlier[-1] if earlier else None
 
 
+# The answers the guidance page is built from (portal.draft_answers, the municipality's
+# standard, and whom it speaks of). A changed one means the guidance seen is no longer the one
+# that would be sent with the application, so it must be seen again.
+GUIDANCE_INPUTS = frozenset(
+    {"who", "municipality", "age", "difficulties", "help_level", "wishes", "situation", "days"}
+    | {"day_length", "transport", "action_plan"}
+)
+# Later answers that lose their meaning when this one changes: they are asked again.
+LATER_MEANING: dict[str, frozenset[str]] = {
+    # The offers are the municipality's own: a wish chosen from another list means nothing here.
+    "municipality": frozenset({"guidance", "offer_wish"}),
+    # Whom the name, CPR number, address, contact, help at meetings and consent are about.
+    "who": frozenset({"guidance", "identity", "address", "contact", "meeting_help", "consent"}),
+}
+
+
+def revise(before: Answers, step_id: str, value: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The answers with this step answered anew: what a changed answer made meaningless is
+    dropped, so the flow asks it again (next_step finds it), and the rest is kept."""
+    answers = dict(before)
+    old = answers.get(step_id)
+    answers[step_id] = value
+    if old is not None and _differs(old, value):
+        stale = set(LATER_MEANING.get(step_id, ()))
+        if step_id in GUIDANCE_INPUTS:
+            stale.add("guidance")
+        for later in stale:
+            answers.pop(later, None)
+    return prune(answers)
+
+
+def _differs(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    # Ticked boxes in another order are the same answer.
+    def norm(value: Any) -> Any:
+        return sorted(map(str, value)) if isinstance(value, list) else value
+
+    keys = set(old) | set(new)
+    return any(norm(old.get(k)) != norm(new.get(k)) for k in keys)
+
+
 def prune(answers: Answers) -> dict[str, Mapping[str, Any]]:
     """Drop answers to steps no longer asked, e.g. the relation once "for myself" is chosen,
     so nothing the user took back is kept or sent."""

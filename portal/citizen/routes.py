@@ -131,7 +131,7 @@ def save_and_continue(
         return redirect(url_for("citizen.other_municipality"), 303)
 
     def change(before: dict[str, Any]) -> dict[str, Any]:
-        return journey.prune({**before, step_id: value})
+        return journey.revise(before, step_id, value)
 
     answers = drafts_in_session.save_answers(draft, answers, change)
     if request.form.get("action") == "save":

@@ -1,0 +1,130 @@
+"""The outside probe's findings about the journey's flow (2026-12-06): what a changed answer
+asks again, a guardian asked once, what "continue later" says it kept, and the forms' targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal import journey
+from portal.db.models import Draft
+from portal.web.db import database
+from portal.web.services import cipher
+from tests.web.journey import ANSWERS, FOR_OTHER, answer_until, post_step, submit, token
+
+
+def stored_answers(app: Flask) -> dict[str, Any]:
+    with database(app).transaction() as session:
+        [draft] = session.query(Draft).all()
+        with app.app_context():
+            return dict(cipher().decrypt(draft.answers_enc))
+
+
+def change_from_check(client: FlaskClient, path: str, data: dict[str, Any]) -> str:
+    """Press "Ret" on the check page, answer, press "Fortsæt": where the browser is sent."""
+    check = client.get("/ansoeg/tjek").get_data(as_text=True)
+    assert f'href="{path}?fra=tjek"' in check
+    html = client.get(f"{path}?fra=tjek").get_data(as_text=True)
+    response = client.post(
+        f"{path}?fra=tjek", data={**data, "csrf_token": token(html), "action": "continue"}
+    )
+    assert response.status_code == 303
+    return str(response.headers["Location"])
+
+
+def test_a_new_municipality_shows_its_guidance_and_asks_the_offer_again(
+    app: Flask, client: FlaskClient
+) -> None:
+    answer_until(client, **{"/ansoeg/tilbud": {"offer": "kaerhoej"}})
+    assert change_from_check(client, "/ansoeg/kommune", {"municipality": "157"}) == (
+        "/ansoeg/vejledning"
+    )
+    # Not back on the check page before the new guidance is seen and the offer asked again.
+    assert client.get("/ansoeg/tjek").headers["Location"] == "/ansoeg"
+    assert client.get("/ansoeg").headers["Location"] == "/ansoeg/vejledning"
+    guidance = client.get("/ansoeg/vejledning").get_data(as_text=True)
+    assert "Gentofte" in guidance
+    kept = stored_answers(app)
+    assert "offer_wish" not in kept and "guidance" not in kept
+    # What the new municipality does not change is kept.
+    assert kept["address"]["city"] == "Vejen" and kept["days"] == {"days": "3"}
+    seen = client.post("/ansoeg/vejledning", data={"csrf_token": token(guidance)})
+    assert seen.headers["Location"] == "/ansoeg/tilbud"
+    offers = client.get("/ansoeg/tilbud").get_data(as_text=True)
+    assert "Kærhøj" not in offers
+    done = post_step(client, "/ansoeg/tilbud", {"offer": "none"})
+    assert done.headers["Location"] == "/ansoeg/tjek"
+    check = client.get("/ansoeg/tjek").get_data(as_text=True)
+    assert "Ikke besvaret" not in check
+    assert submit(client).headers["Location"] == "/kvittering"
+
+
+def test_the_same_answer_again_asks_nothing_again(app: Flask, client: FlaskClient) -> None:
+    answer_until(client)
+    assert change_from_check(client, "/ansoeg/kommune", {"municipality": "575"}) == "/ansoeg/tjek"
+    ticked = {"wishes": ["get_out", "social_contact"]}  # the same boxes, another order
+    assert change_from_check(client, "/ansoeg/oensker", ticked) == "/ansoeg/tjek"
+    assert "guidance" in stored_answers(app)
+
+
+def test_a_changed_need_shows_the_guidance_again_and_keeps_the_offer(
+    app: Flask, client: FlaskClient
+) -> None:
+    answer_until(client)
+    assert change_from_check(client, "/ansoeg/dage", {"days": "2"}) == "/ansoeg/vejledning"
+    html = client.get("/ansoeg/vejledning").get_data(as_text=True)
+    # Seen again, the flow goes straight back: the offer wish still holds in the same place.
+    seen = client.post("/ansoeg/vejledning", data={"csrf_token": token(html)})
+    assert seen.headers["Location"] == "/ansoeg/tjek"
+    assert stored_answers(app)["offer_wish"]["offer"] == "none"
+
+
+def test_another_person_asks_again_whose_name_address_and_contact(
+    app: Flask, client: FlaskClient
+) -> None:
+    answer_until(client)
+    location = change_from_check(client, "/ansoeg/hvem", {"who": "other"})
+    asked = []
+    while location != "/ansoeg/tjek":
+        asked.append(location)
+        answer = {**ANSWERS, **FOR_OTHER}[location]
+        location = post_step(client, location, answer).headers["Location"]
+    # The name, CPR number, address and contact given for oneself are not the other person's.
+    assert asked == [
+        "/ansoeg/relation", "/ansoeg/fuldmagt", "/ansoeg/fornavn", "/ansoeg/vejledning",
+        "/ansoeg/navn-og-cpr", "/ansoeg/adresse", "/ansoeg/kontakt", "/ansoeg/moeder",
+        "/ansoeg/om-dig", "/ansoeg/samtykke",
+    ]  # fmt: skip
+    # The needs and the municipality were kept.
+    assert stored_answers(app)["days"] == {"days": "3"}
+
+
+@pytest.mark.parametrize(
+    ("step_id", "old", "new", "dropped"),
+    [
+        (
+            "municipality",
+            {"municipality": "575"},
+            {"municipality": "157"},
+            {"guidance", "offer_wish"},
+        ),
+        ("age", {"age": 30, "birth_date": None}, {"age": 31, "birth_date": None}, {"guidance"}),
+        ("other_info", {"text": "a"}, {"text": "b"}, set()),
+        ("address", {"city": "Vejen"}, {"city": "Vejle"}, set()),
+    ],
+)
+def test_revise_drops_only_what_the_change_made_meaningless(
+    step_id: str, old: dict[str, Any], new: dict[str, Any], dropped: set[str]
+) -> None:
+    before = {
+        "who": {"who": "self"}, "municipality": {"municipality": "575"},
+        "age": {"age": 30, "birth_date": None}, "other_info": {"text": "a"},
+        "guidance": {"seen": True}, "offer_wish": {"offer": "none"},
+        "address": {"city": "Vejen"}, step_id: old,
+    }  # fmt: skip
+    after = journey.revise(before, step_id, new)
+    assert after[step_id] == new
+    assert set(before) - set(after) == dropped
