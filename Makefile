@@ -21,7 +21,7 @@ XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-fast install install-test lock dist assets translations-compile migrate \
-        lint format typecheck translations bench clean fault fuzz
+        lint format typecheck translations bench clean fault fuzz screenshots
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ test-fast: install-test assets translations-compile ## The inner loop: lint, typ
 
 fault: install-test assets translations-compile ## The fault tests at length: kills, PostgreSQL restarts, SQLite under load for FAULT_SECONDS (default 120)
 	FAULT_SECONDS=$${FAULT_SECONDS:-120} $(BIN)/python -m pytest -m fault -rA tests/fault $(PYTEST_ARGS)
+
+screenshots: install-test assets translations-compile ## The browser tests with a full-page screenshot of every page they visit, in test-artifacts/screenshots/
+	SCREENSHOTS=1 $(BIN)/python -m pytest $(XDIST) -m browser tests/browser $(PYTEST_ARGS)
 
 fuzz: install-test assets translations-compile ## The fuzz suite at scale (FUZZ_SCALE=20: every value in every field alone, random hypothesis examples); counts in test-artifacts/fuzz-counts.json
 	FUZZ_SCALE=$(or $(FUZZ_SCALE),20) $(BIN)/python -m pytest $(XDIST) tests/fuzz $(PYTEST_ARGS)

@@ -6,6 +6,7 @@ these tests skip with a reason, except with CI=true, where they fail.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -28,6 +29,9 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 AXE = ROOT / "static" / "vendor" / "axe" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+# Full-page screenshots are for people to look at (`make screenshots`); in `make test` they
+# were a tenth of the browser tests' time and nobody read them.
+SCREENSHOTS = os.environ.get("SCREENSHOTS") == "1"
 WCAG21AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 
@@ -104,7 +108,10 @@ def checked(page: Any, axe_source: str, name: str) -> None:
     screenshot(page, name)
 
 
-def screenshot(page: Any, name: str) -> Path:
+def screenshot(page: Any, name: str) -> Path | None:
+    """The page as it stands, to look at, when SCREENSHOTS=1; its path."""
+    if not SCREENSHOTS:
+        return None
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -29,7 +29,9 @@ COOKIE = {
     "da": "Koden siger ikke noget om dig.",
     "en": "The code says nothing about you.",
 }
-SCREENS = [(lang, screen) for lang in ("da", "en") for screen in ("phone", "laptop")]
+# Two of the four: test_login_journey walks the same login (Danish and English on a phone,
+# Danish on a laptop), so every language meets every screen between the two files.
+SCREENS = [("da", "phone"), ("en", "laptop")]
 
 
 def answer_until(page: Page, base: str, answers: dict[str, Any], stop: str) -> None:
