@@ -1,10 +1,49 @@
-"""How a CPR number is shown where it need not be read in full: the birth date and four x's,
-the way Danish public services mask it (ddmmyy-xxxx). One definition, so no page shows more."""
+"""CPR numbers: how one is shown where it need not be read in full (the birth date and four
+x's, the way Danish public services mask it: ddmmyy-xxxx), and what is wrong with a typed one.
+One definition of each, so no page shows more and every page gives the same advice."""
 
 from __future__ import annotations
+
+from enum import Enum
+
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
 
 
 def masked(cpr: str) -> str:
     """ "010190-xxxx" for "010190-1234" or "0101901234"; "" for no number."""
     digits = cpr.strip()
     return f"{digits[:6]}-xxxx" if digits else ""
+
+
+class Problem(Enum):
+    """Why a typed CPR number is refused: each has its own advice, since "check the birth
+    date" is wrong for a number that is one digit short."""
+
+    NOT_DIGITS = "not_digits"  # a letter or a sign other than a dash or a space
+    LENGTH = "length"  # only digits, but not ten of them
+    NO_SUCH_DATE = "no_such_date"  # ten digits whose first six are no date
+    FUTURE = "future"  # a real date, with the 7th digit's century, still to come
+
+
+def problem(typed: str) -> Problem | None:
+    """What is wrong with `typed` as a CPR number (python-stdnum's dk.cpr: dashes and spaces
+    allowed, the check digit not used since 2007), or None for a valid number."""
+    try:
+        stdnum_cpr.validate(typed)
+    except InvalidLength:  # a subclass of InvalidFormat, so first
+        return Problem.LENGTH
+    except InvalidFormat:
+        return Problem.NOT_DIGITS
+    except InvalidComponent:
+        try:
+            stdnum_cpr.get_birth_date(typed)
+        except InvalidComponent:
+            return Problem.NO_SUCH_DATE
+        return Problem.FUTURE
+    return None
+
+
+def digit_count(typed: str) -> int:
+    """How many digits were typed, to tell someone whose number is too short or too long."""
+    return len(stdnum_cpr.compact(typed))

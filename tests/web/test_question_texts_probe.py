@@ -3,10 +3,13 @@ each test names the finding it keeps fixed."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from flask.testing import FlaskClient
 
 from tests.web.helpers import set_language, visible_text
+from tests.web.journey import answer_until, errors, post_step
 
 WHO_HINT = {
     "da": "Fx dit voksne barn, din forælder eller en, du er værge for.",
@@ -23,3 +26,52 @@ def test_the_who_hint_suggests_adults_only_as_the_offer_is_for_adults(
     text = visible_text(client.get("/ansoeg/hvem").get_data(as_text=True))
     assert WHO_HINT[lang] in text
     assert "dit barn" not in text and "your child" not in text
+
+
+def future_cpr() -> str:
+    """Tomorrow's date, with a 7th digit (5) that puts a year below 58 in the 2000s."""
+    return f"{date.today() + timedelta(days=1):%d%m%y}-5000"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        # Too few or too many digits: the advice is the length, not the birth date.
+        ("12058", "Et CPR-nummer har 10 tal, men her er der 5. Skriv hele nummeret, fx 010190-1234."),
+        ("010190-12345",
+         "Et CPR-nummer har 10 tal, men her er der 11. Skriv hele nummeret, fx 010190-1234."),
+        ("0101 901", "Et CPR-nummer har 10 tal, men her er der 7. Skriv hele nummeret, fx 010190-1234."),
+        # Ten digits whose first six are no date.
+        ("320190-1234", "CPR-nummeret findes ikke. Tjek de første 6 tal: de er fødselsdatoen."),
+        ("011390-1234", "CPR-nummeret findes ikke. Tjek de første 6 tal: de er fødselsdatoen."),
+        # A letter or another sign.
+        ("01019o-1234", "Skriv CPR-nummeret med 10 tal, fx 010190-1234."),
+        ("010190/1234", "Skriv CPR-nummeret med 10 tal, fx 010190-1234."),
+    ],
+)  # fmt: skip
+def test_each_wrong_cpr_number_gets_the_advice_that_fits_it(
+    client: FlaskClient, typed: str, message: str
+) -> None:
+    answer_until(client, stop="/ansoeg/navn-og-cpr")
+    response = post_step(client, "/ansoeg/navn-og-cpr", {"full_name": "Karen", "cpr": typed})
+    assert errors(response.get_data(as_text=True)) == [message]
+
+
+def test_a_cpr_number_born_tomorrow_is_refused_without_blaming_the_first_six_digits(
+    client: FlaskClient,
+) -> None:
+    answer_until(client, stop="/ansoeg/navn-og-cpr")
+    response = post_step(client, "/ansoeg/navn-og-cpr", {"full_name": "Karen", "cpr": future_cpr()})
+    assert errors(response.get_data(as_text=True)) == [
+        "CPR-nummeret findes ikke. Det giver en fødselsdato ude i fremtiden. Tjek tallene."
+    ]
+
+
+def test_a_short_cpr_number_is_told_its_length_in_english(client: FlaskClient) -> None:
+    set_language(client, "en")
+    answer_until(client, stop="/ansoeg/navn-og-cpr")
+    response = post_step(client, "/ansoeg/navn-og-cpr", {"full_name": "Karen", "cpr": "12058"})
+    assert errors(response.get_data(as_text=True)) == [
+        "A CPR number has 10 digits, but there are 5 here. "
+        "Enter the whole number, for example 010190-1234."
+    ]

@@ -7,12 +7,15 @@ from datetime import date
 from typing import Any
 
 from flask import has_request_context
+from flask_babel.speaklater import LazyString
 from stdnum.dk import cpr as stdnum_cpr
-from stdnum.exceptions import ValidationError as StdnumError
 from wtforms import EmailField, RadioField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from portal.cpr import Problem as CprProblem
+from portal.cpr import digit_count
 from portal.cpr import masked as masked_cpr
+from portal.cpr import problem as cpr_problem
 from portal.identity.prefill import representative_name
 from portal.web.citizen_login import current_citizen
 from portal.web.fields import MultiCheckboxField, optional_choice
@@ -65,6 +68,23 @@ def email_field() -> EmailField:
     )
 
 
+def cpr_message(found: CprProblem, typed: str) -> LazyString:
+    """The advice for what is wrong: the birth date only when the number has all ten digits."""
+    if found is CprProblem.LENGTH:
+        return _l(
+            "Et CPR-nummer har 10 tal, men her er der %(count)s. Skriv hele nummeret, "
+            "fx 010190-1234.",
+            count=digit_count(typed),
+        )
+    if found is CprProblem.NO_SUCH_DATE:
+        return _l("CPR-nummeret findes ikke. Tjek de første 6 tal: de er fødselsdatoen.")
+    if found is CprProblem.FUTURE:
+        return _l(
+            "CPR-nummeret findes ikke. Det giver en fødselsdato ude i fremtiden. Tjek tallene."
+        )
+    return _l("Skriv CPR-nummeret med 10 tal, fx 010190-1234.")
+
+
 class IdentityForm(StepForm):
     full_name = text_field(
         InputRequired(_l("Skriv det fulde navn.")), 120, autocomplete="name", spellcheck=False
@@ -82,14 +102,11 @@ class IdentityForm(StepForm):
     hints = {"cpr": Q(_l("10 tal, fx 010190-1234."))}
 
     def validate_cpr(self, field: StringField) -> None:
-        try:
-            number = stdnum_cpr.validate(field.data or "")
-        except StdnumError as err:
-            if re.sub(r"[\s-]", "", field.data or "").isdigit():
-                raise ValidationError(
-                    _l("CPR-nummeret findes ikke. Tjek de første 6 tal: de er fødselsdatoen.")
-                ) from err
-            raise ValidationError(_l("Skriv CPR-nummeret med 10 tal, fx 010190-1234.")) from err
+        typed = field.data or ""
+        found = cpr_problem(typed)
+        if found is not None:
+            raise ValidationError(cpr_message(found, typed))
+        number = stdnum_cpr.validate(typed)
         field.data = stdnum_cpr.format(number)
         born = self.context.answers.get("age", {}).get("birth_date")
         if born and stdnum_cpr.get_birth_date(number) != date.fromisoformat(born):
