@@ -162,13 +162,6 @@ def previous_step(step_id: str, answers: Answers) -> Step | None:
     return earlier[-1] if earlier else None
 
 
-# The answers the guidance page is built from (portal.draft_answers, the municipality's
-# standard, and whom it speaks of). A changed one means the guidance seen is no longer the one
-# that would be sent with the application, so it must be seen again.
-GUIDANCE_INPUTS = frozenset(
-    {"who", "municipality", "age", "difficulties", "help_level", "wishes", "situation", "days"}
-    | {"day_length", "transport", "action_plan"}
-)
 # Later answers that lose their meaning when this one changes: they are asked again.
 LATER_MEANING: dict[str, frozenset[str]] = {
     # The offers are the municipality's own: a wish chosen from another list means nothing here.
@@ -185,12 +178,14 @@ def revise(before: Answers, step_id: str, value: Mapping[str, Any]) -> dict[str,
     old = answers.get(step_id)
     answers[step_id] = value
     if old is not None and _differs(old, value):
-        stale = set(LATER_MEANING.get(step_id, ()))
-        if step_id in GUIDANCE_INPUTS:
-            stale.add("guidance")
-        for later in stale:
+        for later in LATER_MEANING.get(step_id, ()):
             answers.pop(later, None)
     return prune(answers)
+
+
+def before_guidance(step_id: str) -> bool:
+    """Whether the step is asked before the guidance, so its answer may change the guidance."""
+    return STEPS.index(BY_ID[step_id]) < STEPS.index(BY_ID["guidance"])
 
 
 def _differs(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:

@@ -10,7 +10,7 @@ from werkzeug.exceptions import NotFound
 
 from portal import drafts, journey
 from portal.citizen import session as drafts_in_session
-from portal.citizen.guidance_body import guidance_body
+from portal.citizen.guidance_body import guidance_body, result_for
 from portal.citizen.step_pages import fast_page, framed_page
 from portal.citizen.steps import (
     FORMS,
@@ -131,7 +131,12 @@ def save_and_continue(
         return redirect(url_for("citizen.other_municipality"), 303)
 
     def change(before: dict[str, Any]) -> dict[str, Any]:
-        return journey.revise(before, step_id, value)
+        after = journey.revise(before, step_id, value)
+        earlier = "guidance" in after and journey.before_guidance(step_id)
+        if earlier and guidance_changed(before, after):
+            # The guidance seen is not the one that would be sent: it is shown again.
+            after.pop("guidance")
+        return after
 
     answers = drafts_in_session.save_answers(draft, answers, change)
     if request.form.get("action") == "save":
@@ -140,6 +145,18 @@ def save_and_continue(
     if request.args.get("fra") == "tjek" and following.id == journey.FINAL:
         return redirect(step_url(journey.FINAL), 303)
     return redirect(step_url(following.id), 303)
+
+
+def guidance_changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether the guidance page would say something else after the change. The offer wish is
+    left out: it is asked after the page and only marks the offer wished."""
+
+    def shown(answers: dict[str, Any]) -> Any:
+        without_wish = {k: v for k, v in answers.items() if k != "offer_wish"}
+        context = context_for(without_wish)
+        return None if context.standard is None else result_for(without_wish, context)
+
+    return bool(shown(before) != shown(after))
 
 
 @bp.get("/ansoeg/anden-kommune")

@@ -74,7 +74,7 @@ def test_a_changed_need_shows_the_guidance_again_and_keeps_the_offer(
     app: Flask, client: FlaskClient
 ) -> None:
     answer_until(client)
-    assert change_from_check(client, "/ansoeg/dage", {"days": "2"}) == "/ansoeg/vejledning"
+    assert change_from_check(client, "/ansoeg/dage", {"days": "5"}) == "/ansoeg/vejledning"
     html = client.get("/ansoeg/vejledning").get_data(as_text=True)
     # Seen again, the flow goes straight back: the offer wish still holds in the same place.
     seen = client.post("/ansoeg/vejledning", data={"csrf_token": token(html)})
@@ -111,7 +111,7 @@ def test_another_person_asks_again_whose_name_address_and_contact(
             {"municipality": "157"},
             {"guidance", "offer_wish"},
         ),
-        ("age", {"age": 30, "birth_date": None}, {"age": 31, "birth_date": None}, {"guidance"}),
+        ("who", {"who": "self"}, {"who": "other"}, {"guidance", "address"}),
         ("other_info", {"text": "a"}, {"text": "b"}, set()),
         ("address", {"city": "Vejen"}, {"city": "Vejle"}, set()),
     ],
