@@ -44,13 +44,18 @@ def context_for(answers: dict[str, Any]) -> Context:
 
 def page_args(step_id: str, answers: dict[str, Any], **extra: Any) -> dict[str, Any]:
     back = journey.previous_step(step_id, answers)
+    from_check = request.args.get("fra") == "tjek"
     return {
         "steps": indicator_html(answers, step_id),
         "section": section_number(step_id),
         "section_title": SECTION_TITLES[journey.BY_ID[step_id].section],
         "section_count": len(journey.Section),
         "back_url": step_url(back.id) if back else None,
-        "from_check": request.args.get("fra") == "tjek",
+        "from_check": from_check,
+        # A form's own address, never the page's: a form without one posts to the page's
+        # address with its fragment (#kilde-2 from the guidance's sources), and every redirect
+        # after it keeps that fragment, so the receipt would open scrolled to its sources.
+        "form_action": step_url(step_id, fra="tjek") if from_check else step_url(step_id),
         **extra,
     }
 

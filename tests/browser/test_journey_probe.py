@@ -1,0 +1,52 @@
+"""The probe's finding in Chromium: a source number clicked on the guidance page (#kilde-2) must
+not follow the citizen through the forms and redirects to the receipt, which then opened
+scrolled down to its own source list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page
+
+from tests.browser.conftest import follow
+from tests.browser.test_journey import fill_step
+from tests.web.journey import ANSWERS
+
+
+def path_of(page: Page, base: str) -> str:
+    return page.url.split(base, 1)[1]
+
+
+def at_top(page: Page) -> bool:
+    return bool(page.evaluate("window.scrollY === 0"))
+
+
+def test_a_clicked_source_does_not_follow_the_citizen_to_the_next_pages(
+    browser: Any, live_server: str
+) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/ansoeg")
+        while path_of(page, live_server) != "/ansoeg/vejledning":
+            fill_step(page, ANSWERS[path_of(page, live_server)])
+            follow(page, page.locator('button[value="continue"]'))
+        source = page.locator("sup.source-ref a").first
+        source.click()
+        page.wait_for_function("location.hash.startsWith('#kilde-')")
+        assert not at_top(page)
+        follow(page, page.locator('form button[type="submit"]').first)
+        # The offer question opens at its top (the guidance's form posts to its own address).
+        assert path_of(page, live_server).startswith("/ansoeg/tilbud") and at_top(page)
+        while not path_of(page, live_server).startswith("/ansoeg/tjek"):
+            fill_step(page, ANSWERS[path_of(page, live_server).split("#")[0]])
+            follow(page, page.locator('button[value="continue"]'))
+            # Every page after a journey form: its own address, no fragment, at the top.
+            assert "#" not in page.url and at_top(page), page.url
+        page.locator("#confirm").check()
+        follow(page, page.locator("form.send-form button[type='submit']"))
+        assert path_of(page, live_server) == "/kvittering"
+        assert at_top(page)
+    finally:
+        context.close()
