@@ -2,7 +2,8 @@
 
 No Flask. Another municipality's application is simply not found (the view answers 404),
 so a guessed id tells nothing. Claiming is a conditional UPDATE that changes one row or none,
-which is correct on PostgreSQL and SQLite alike.
+which is correct on PostgreSQL and SQLite alike. A case held by a deactivated account counts as
+held by nobody, so no case is ever stuck with someone who can no longer log in.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Engine, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session, load_only
 
 from portal.db.models import (
@@ -97,6 +98,15 @@ def get_application(session: Session, municipality: str, application_id: int) ->
     )
 
 
+def free_to_take() -> ColumnElement[bool]:
+    """Nobody can work on the case: it has no holder, or its holder's account is deactivated
+    (deactivation releases the open cases, but not those of accounts deactivated before it
+    did). Inside the claim's UPDATE, PostgreSQL re-checks this on the row a simultaneous
+    winner wrote; the winner is active, so the second claim changes nothing."""
+    inactive = select(StaffUser.id).where(StaffUser.is_active.is_(False))
+    return or_(Application.assigned_to_id.is_(None), Application.assigned_to_id.in_(inactive))
+
+
 class AlreadyClaimed(Exception):
     def __init__(self, holder: StaffUser | None) -> None:
         super().__init__("claimed by someone else")
@@ -112,7 +122,7 @@ def claim(
         .where(
             Application.id == application_id,
             Application.municipality_code == municipality,
-            Application.assigned_to_id.is_(None),
+            free_to_take(),
         )
         .values(assigned_to_id=staff_id, updated_at=now)
         .execution_options(synchronize_session=False)
@@ -144,6 +154,40 @@ def release(
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def release_open_cases(
+    session: Session, municipality: str, staff_id: int, now: datetime
+) -> list[int]:
+    """Put every open case of a caseworker back in the queue (when their account is
+    deactivated); the ids of the cases released, one audit row each. A decided case keeps its
+    caseworker: that is who decided it."""
+    released = session.scalars(
+        update(Application)
+        .where(
+            Application.municipality_code == municipality,
+            Application.assigned_to_id == staff_id,
+            Application.status.in_(OPEN),
+        )
+        .values(assigned_to_id=None, updated_at=now)
+        .returning(Application.id)
+        .execution_options(synchronize_session=False)
+    )
+    return sorted(released)
+
+
+def open_cases_held(session: Session, municipality: str) -> dict[int, int]:
+    """How many open cases each of the municipality's staff holds, by staff id."""
+    rows = session.execute(
+        select(Application.assigned_to_id, func.count())
+        .where(
+            Application.municipality_code == municipality,
+            Application.assigned_to_id.is_not(None),
+            Application.status.in_(OPEN),
+        )
+        .group_by(Application.assigned_to_id)
+    ).tuples()
+    return {staff_id: count for staff_id, count in rows if staff_id is not None}
 
 
 @dataclass(frozen=True)
@@ -216,10 +260,11 @@ def access_request(session: Session, municipality: str, cpr_index: str) -> Acces
 
 
 def holder(session: Session, application: Application) -> StaffUser | None:
-    """The caseworker who has the case, if anyone has."""
+    """The caseworker who has the case, if anyone has: a deactivated account holds nothing."""
     if application.assigned_to_id is None:
         return None
-    return session.get(StaffUser, application.assigned_to_id)
+    user = session.get(StaffUser, application.assigned_to_id)
+    return user if user is not None and user.is_active else None
 
 
 def claim_next(session: Session, municipality: str, staff_id: int, now: datetime) -> int | None:
@@ -230,7 +275,7 @@ def claim_next(session: Session, municipality: str, staff_id: int, now: datetime
             select(Application.id)
             .where(
                 Application.municipality_code == municipality,
-                Application.assigned_to_id.is_(None),
+                free_to_take(),
                 Application.status == Status.RECEIVED,
             )
             .order_by(Application.received_at, Application.id)

@@ -1,6 +1,6 @@
 """An admin manages the caseworkers of their own municipality: create, deactivate, reactivate,
 reset a password, unlock. A new or reset password is shown once, to the admin, and never
-stored in clear."""
+stored in clear. Deactivating a caseworker puts their open cases back in the queue."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ from portal.web.access import access
 from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher
+
+# The names of the audit actions this module added; they belong in portal.staff.audit_names
+# (a file another helper owns), and are merged in here until they move there.
+for _action, _name in {
+    "release_deactivated": _l("Satte sagen tilbage i indbakken, da sagsbehandleren blev deaktiveret"),
+}.items():  # fmt: skip
+    AUDIT_ACTIONS.setdefault(_action, _name)
 
 
 class NewStaffForm(PortalForm):
@@ -56,13 +63,14 @@ def own_staff(staff_id: int) -> StaffUser:
 
 
 def staff_page(form: NewStaffForm | None = None, new_password: str | None = None,
-               for_email: str | None = None, status: int = 200) -> ResponseReturnValue:  # fmt: skip
-    users = staff_auth.list_staff(db.session(), g.staff.municipality_code)
+               for_email: str | None = None, **notices: Any) -> ResponseReturnValue:  # fmt: skip
+    code = g.staff.municipality_code
     return render_template(
-        "staff/admin.html", users=users, new_form=form or NewStaffForm(formdata=None),
-        form=form, action_form=FlaskForm(), new_password=new_password, for_email=for_email,
-        now=utcnow(),
-    ), status  # fmt: skip
+        "staff/admin.html", users=staff_auth.list_staff(db.session(), code),
+        open_cases=casework.open_cases_held(db.session(), code),
+        new_form=form or NewStaffForm(formdata=None), form=form, action_form=FlaskForm(),
+        new_password=new_password, for_email=for_email, now=utcnow(), **notices,
+    )  # fmt: skip
 
 
 @bp.get("/admin/medarbejdere")
@@ -111,9 +119,20 @@ def staff_change(staff_id: int, action: str) -> ResponseReturnValue:
     user = own_staff(staff_id)
     password = run(db.session(), user, utcnow())
     audit(audit_action, detail=user.email)
+    if action == "deaktiver":
+        return release_cases(user)
     if password:
         return staff_page(new_password=password, for_email=user.email)
     return redirect(url_for("staff.staff_list"), 303)
+
+
+def release_cases(user: StaffUser) -> ResponseReturnValue:
+    """A deactivated caseworker can no longer finish their cases: the open ones go back in the
+    queue at once, in the same transaction, and the admin is told how many."""
+    released = casework.release_open_cases(db.session(), user.municipality_code, user.id, utcnow())
+    for application_id in released:
+        audit("release_deactivated", application_id, detail=user.email)
+    return staff_page(deactivated=user.email, released=len(released))
 
 
 class AccessRequestForm(PortalForm):

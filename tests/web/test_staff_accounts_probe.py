@@ -1,0 +1,168 @@
+"""The probe's findings on staff accounts: a deactivated caseworker's cases are never stuck, a
+lost phone can be recovered, an admin-issued password is changed at first login, and a decision
+posted after the session ended explains itself."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from portal import casework
+from portal.db.models import Application, AuditEvent, StaffRole, StaffUser, Status, utcnow
+from portal.web.db import database
+from tests.web.journey import answer_until, submit
+from tests.web.staff import csrf_from, make_staff, staff_client
+
+ADMIN = "/sagsbehandler/admin/medarbejdere"
+GRANT = {"decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2025",
+         "outcome": "granted", "offer": "Kærhøj", "days": "3", "day_length": "full",
+         "transport": "yes"}  # fmt: skip
+
+
+def submitted(app: Flask, municipality: str = "575") -> int:
+    citizen = app.test_client()
+    answer_until(citizen, **{"/ansoeg/kommune": {"municipality": municipality}})
+    submit(citizen)
+    with database(app).transaction() as session:
+        return session.scalars(select(Application.id).order_by(Application.id.desc())).first()  # type: ignore[return-value]
+
+
+def post_case(staff: FlaskClient, application_id: int, action: str, **data: str):  # type: ignore[no-untyped-def]
+    path = f"/sagsbehandler/sag/{application_id}"
+    return staff.post(f"{path}/{action}", data={**data, "csrf_token": csrf_from(staff, path)})
+
+
+def staff_id(app: Flask, email: str) -> int:
+    with database(app).transaction() as session:
+        return session.scalars(select(StaffUser.id).where(StaffUser.email == email)).one()
+
+
+def holder_of(app: Flask, application_id: int) -> int | None:
+    with database(app).transaction() as session:
+        return session.scalar(
+            select(Application.assigned_to_id).where(Application.id == application_id)
+        )
+
+
+# 1. A deactivated caseworker's cases -------------------------------------------------------
+
+
+def test_deactivating_a_caseworker_puts_their_open_cases_back_in_the_queue(app: Flask) -> None:
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    first, second, decided = submitted(app), submitted(app), submitted(app)
+    for application_id in (first, second, decided):
+        assert post_case(ida, application_id, "tag").status_code == 303
+    assert post_case(ida, decided, "afgoerelse", **GRANT).status_code == 303
+    ida_id = staff_id(app, "ida@vejen.dk")
+    page = admin.get(ADMIN).get_data(as_text=True)
+    ida_row = page.split("<td>ida@vejen.dk</td>")[1].split("</tr>")[0]
+    assert "<td>2</td>" in ida_row  # the admin sees her open cases before deactivating
+
+    response = admin.post(
+        f"{ADMIN}/{ida_id}/deaktiver", data={"csrf_token": csrf_from(admin, ADMIN)}
+    )
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "2 åbne sager er tilbage i indbakken" in text
+    assert holder_of(app, first) is None and holder_of(app, second) is None
+    assert holder_of(app, decided) == ida_id  # who decided it stays on the decided case
+    with database(app).transaction() as session:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "release_deactivated")
+        ).all()
+        assert sorted(r.application_id for r in rows) == [first, second]
+        assert {r.detail for r in rows} == {"ida@vejen.dk"}
+
+    bo = staff_client(app, "575", "bo@vejen.dk")
+    assert "Tag sagen" in bo.get(f"/sagsbehandler/sag/{first}").get_data(as_text=True)
+    assert post_case(bo, first, "tag").status_code == 303
+    assert post_case(bo, first, "afgoerelse", **GRANT).status_code == 303
+
+
+def deactivated_holder(app: Flask, application_id: int) -> None:
+    """A case held by an account deactivated before deactivation released cases."""
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    assert post_case(ida, application_id, "tag").status_code == 303
+    with database(app).transaction() as session:
+        session.execute(
+            update(StaffUser).where(StaffUser.email == "ida@vejen.dk").values(is_active=False)
+        )
+
+
+def test_a_case_held_by_an_account_deactivated_earlier_can_be_taken(app: Flask) -> None:
+    application_id = submitted(app)
+    deactivated_holder(app, application_id)
+    bo = staff_client(app, "575", "bo@vejen.dk")
+    page = bo.get(f"/sagsbehandler/sag/{application_id}").get_data(as_text=True)
+    assert "Tag sagen" in page and "ida@vejen.dk" not in page.split("Kanal")[0]
+    assert post_case(bo, application_id, "tag").status_code == 303
+    assert holder_of(app, application_id) == staff_id(app, "bo@vejen.dk")
+    assert post_case(bo, application_id, "afgoerelse", **GRANT).status_code == 303
+    with database(app).transaction() as session:
+        assert session.get(Application, application_id).status is Status.GRANTED  # type: ignore[union-attr]
+
+
+def test_an_active_holder_still_keeps_the_case(app: Flask) -> None:
+    application_id = submitted(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    assert post_case(ida, application_id, "tag").status_code == 303
+    bo = staff_client(app, "575", "bo@vejen.dk")
+    assert post_case(bo, application_id, "tag").status_code == 409
+    assert holder_of(app, application_id) == staff_id(app, "ida@vejen.dk")
+
+
+def test_ten_simultaneous_claims_of_a_deactivated_holders_case_have_one_winner(
+    app: Flask,
+) -> None:
+    application_id = submitted(app)
+    deactivated_holder(app, application_id)
+    ids = [make_staff(app, "575", f"cw{i}@vejen.dk") for i in range(10)]
+    winners: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(claimer: int) -> None:
+        try:
+            with database(app).transaction() as session:
+                casework.claim(session, "575", application_id, claimer, utcnow())
+            winners.append(claimer)
+        except casework.AlreadyClaimed:
+            pass
+        except BaseException as err:  # collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(winners) == 1
+    assert holder_of(app, application_id) == winners[0]
+
+
+def test_the_next_free_case_includes_one_held_by_a_deactivated_account(app: Flask) -> None:
+    application_id = submitted(app)
+    gone = make_staff(app, "575", "gone@vejen.dk")
+    with database(app).transaction() as session:
+        session.execute(
+            update(Application).where(Application.id == application_id).values(assigned_to_id=gone)
+        )
+        session.execute(update(StaffUser).values(is_active=False))
+    bo = make_staff(app, "575", "bo@vejen.dk")
+    with database(app).transaction() as session:
+        assert casework.claim_next(session, "575", bo, utcnow()) == application_id
+
+
+def test_deactivation_releases_nothing_in_another_municipality(app: Flask) -> None:
+    elsewhere = submitted(app, "265")
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    other = staff_client(app, "265", "anna@roskilde.dk")
+    assert post_case(other, elsewhere, "tag").status_code == 303
+    anna = staff_id(app, "anna@roskilde.dk")
+    response = admin.post(f"{ADMIN}/{anna}/deaktiver", data={"csrf_token": csrf_from(admin, ADMIN)})
+    assert response.status_code == 404
+    assert holder_of(app, elsewhere) == anna
