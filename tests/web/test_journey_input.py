@@ -53,7 +53,8 @@ def assert_error(response, message: str) -> None:  # type: ignore[no-untyped-def
          "Fødselsdatoen kan ikke ligge ude i fremtiden."),
         ("/ansoeg/alder", {"age": "200"}, "Skriv en alder mellem 0 og 130 år."),
         ("/ansoeg/vanskeligheder", {"difficulties": ["mental", "unsure"]},
-         "Du har valgt et svar, der ikke kan stå sammen med de andre."),
+         "»Ved ikke« kan ikke vælges sammen med »Noget psykisk eller noget i hjernen«. "
+         "Fjern et af de to kryds."),
         ("/ansoeg/andet", {"text": "x" * 2001}, "Du kan højst skrive 2000 tegn. Gør teksten lidt kortere."),
         ("/ansoeg/andet", {"text": "hej\x00med dig"}, "Teksten indeholder tegn, vi ikke kan bruge. Skriv den igen."),
         ("/ansoeg/tilbud", {"offer": "other"}, "Skriv, hvilket tilbud det er."),

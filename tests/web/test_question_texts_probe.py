@@ -75,3 +75,31 @@ def test_a_short_cpr_number_is_told_its_length_in_english(client: FlaskClient) -
         "A CPR number has 10 digits, but there are 5 here. "
         "Enter the whole number, for example 010190-1234."
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "needs", "message"),
+    [
+        ("da", ["interpreter", "none"],
+         "»Nej« kan ikke vælges sammen med »En tolk«. Fjern et af de to kryds."),
+        ("da", ["interpreter", "accessible_place", "none"],
+         "»Nej« kan ikke vælges sammen med »En tolk« og »Et sted uden trapper«. "
+         "Fjern krydset ved »Nej«, eller fjern de andre kryds."),
+        ("en", ["interpreter", "none"],
+         "“No” cannot be chosen together with “An interpreter”. Remove one of the two ticks."),
+    ],
+)  # fmt: skip
+def test_answers_that_cannot_go_together_are_named_in_the_message(
+    client: FlaskClient, lang: str, needs: list[str], message: str
+) -> None:
+    set_language(client, lang)
+    answer_until(client, stop="/ansoeg/moeder")
+    data = {"needs": needs, "language": "arabisk"}
+    response = post_step(client, "/ansoeg/moeder", data)
+    assert errors(response.get_data(as_text=True)) == [message]
+
+
+def test_the_same_box_sent_twice_is_no_clash(client: FlaskClient) -> None:
+    answer_until(client, stop="/ansoeg/moeder")
+    response = post_step(client, "/ansoeg/moeder", {"needs": ["none", "none"]})
+    assert response.status_code == 303

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
+from babel.lists import format_list
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
@@ -15,6 +16,8 @@ from wtforms.validators import ValidationError
 
 from portal.ffb import Code
 from portal.web.forms import PortalForm
+from portal.web.i18n import gettext as _
+from portal.web.i18n import language
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.voice import Q, Voice
 
@@ -128,19 +131,35 @@ class StepForm(PortalForm):
         return [f for name, f in self._fields.items() if name != "csrf_token"]
 
     def validate_exclusive(self) -> bool:
-        """A "none of these" box ticked with another box is a contradiction to point out."""
+        """A "none of these" box ticked with another box is a contradiction to point out,
+        naming the answers that clash, so nobody has to guess which box to untick."""
         ok = True
         for name, choices in self.choice_map.items():
             data = self._fields[name].data
-            exclusive = isinstance(data, list) and any(
-                choices[v].exclusive for v in data if v in choices
-            )
-            if exclusive and len(data) > 1:
-                self._fields[name].errors.append(
-                    _l("Du har valgt et svar, der ikke kan stå sammen med de andre.")
-                )
+            picked = [choices[v] for v in data if v in choices] if isinstance(data, list) else []
+            alone = next((c for c in picked if c.exclusive), None)
+            # The same box sent twice (a tampered form) is no clash.
+            others = [c for c in {c.value: c for c in picked}.values() if c is not alone]
+            if alone is not None and others:
+                self._fields[name].errors.append(self.clash_message(alone, others))
                 ok = False
         return ok
+
+    def clash_message(self, alone: Choice, others: Sequence[Choice]) -> str:
+        voice = self.context.voice
+        quoted = [_("»%(answer)s«", answer=c.label.say(voice)) for c in others]
+        if len(others) == 1:
+            message = _(
+                "»%(alone)s« kan ikke vælges sammen med %(other)s. Fjern et af de to kryds.",
+                alone=alone.label.say(voice), other=quoted[0],
+            )  # fmt: skip
+        else:
+            message = _(
+                "»%(alone)s« kan ikke vælges sammen med %(others)s. Fjern krydset ved "
+                "»%(alone)s«, eller fjern de andre kryds.",
+                alone=alone.label.say(voice), others=format_list(quoted, locale=language()),
+            )  # fmt: skip
+        return message
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
