@@ -262,12 +262,18 @@ def purge_outbox_command() -> None:
 @click.option(
     "--check", is_flag=True, help="Only count what an older key encrypts; change nothing."
 )
-def rotate_keys_command(batch_size: int, check: bool) -> None:
+@click.option("--yes", is_flag=True, help="Do not ask (on a terminal) before re-encrypting.")
+def rotate_keys_command(batch_size: int, check: bool, yes: bool) -> None:
     """Re-encrypt every encrypted column with the newest key (the first in PORTAL_DATA_KEYS).
 
-    Safe to re-run, also after being stopped: each batch commits on its own, and what the
-    newest key encrypts already is skipped. Remove an old key only when --check finds nothing.
+    First give every app server and worker the new key first in PORTAL_DATA_KEYS and restart
+    them (README, "Changing the data key"): a server without it cannot read what this
+    re-encrypts. Safe to re-run, also after being stopped: each batch commits on its own, and
+    what the newest key encrypts already is skipped. Remove an old key only when --check finds
+    nothing.
     """
+    if not check:
+        _before_rotating(yes)
     reports = rotation.rotate_keys(database(), services.cipher(), batch_size, write=not check)
     for r in reports:
         click.echo(
@@ -288,6 +294,26 @@ def rotate_keys_command(batch_size: int, check: bool) -> None:
         )
     if check and total["pending"]:
         raise click.ClickException("Older keys are still in use: run `portal rotate-keys`.")
+
+
+ROTATION_WARNING = (
+    "Before re-encrypting: every app server (portal serve) and every portal worker must already "
+    "run with the new key first in PORTAL_DATA_KEYS, restarted since it was added. A server "
+    "still on the old keys alone cannot open what is re-encrypted: its queue and case pages "
+    "fail until it gets the new key."
+)
+
+
+def _on_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _before_rotating(yes: bool) -> None:
+    """Say what must be true first; on a terminal, ask unless --yes (a script is not asked,
+    and reads the warning in its log)."""
+    click.echo(ROTATION_WARNING, err=True)
+    if not yes and _on_terminal():
+        click.confirm("Does every server and worker run with the new key?", abort=True, err=True)
 
 
 @click.command("worker")

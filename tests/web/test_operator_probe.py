@@ -1,19 +1,28 @@
 """The operator's path, as the probe of 2026-12-06 walked it: `portal migrate` says what it did
 and where, `portal create-staff` refuses what the admin page refuses, `portal demo-data`
-gives a way into the admin pages."""
+gives a way into the admin pages, `portal rotate-keys` says first what must be true."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from portal.db.models import StaffRole, StaffUser
+from portal import cli
+from portal.config import DEV_DATA_KEY
+from portal.db.models import Application, StaffRole, StaffUser
 from portal.web.db import database
 from tests.conftest import make_app
+from tests.web.encrypted import fill
+from tests.web.staff import staff_client
+
+NEW_KEY = Fernet.generate_key().decode()
 
 
 def staff_users(app: Flask) -> list[StaffUser]:
@@ -78,3 +87,78 @@ def test_demo_data_gives_each_municipality_an_admin_too(app: Flask, runner: Flas
     assert sorted(u.municipality_code for u in admins) == ["157", "173", "265", "370", "575"]
     for admin in admins:
         assert f"Demo admin for {admin.municipality_code}: {admin.email} / " in result.output
+
+
+@pytest.fixture
+def rotated_app(app: Flask) -> Iterator[Flask]:
+    """The same database, served with a new key put first (the old one still listed)."""
+    other = make_app(app.config["SQLALCHEMY_DATABASE_URI"], DATA_KEYS=f"{NEW_KEY},{DEV_DATA_KEY}")
+    yield other
+    database(other).engine.dispose()
+
+
+def pending(app: Flask) -> int:
+    result = app.test_cli_runner().invoke(args=["rotate-keys", "--check"])
+    line = next(line for line in result.output.splitlines() if line.startswith("Total:"))
+    return int(re.search(r"(\d+) on an older key", line).group(1))  # type: ignore[union-attr]
+
+
+def test_rotate_keys_says_first_that_every_server_needs_the_new_key(
+    app: Flask, rotated_app: Flask
+) -> None:
+    fill(app)
+    result = rotated_app.test_cli_runner().invoke(args=["rotate-keys"])
+    assert result.exit_code == 0, result.output
+    warning = result.output.index("every app server (portal serve) and every portal worker")
+    assert warning < result.output.index("Total:")
+    assert pending(rotated_app) == 0
+
+
+def test_rotate_keys_on_a_terminal_asks_and_a_no_changes_nothing(
+    app: Flask, rotated_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(app)
+    before = pending(rotated_app)
+    monkeypatch.setattr(cli, "_on_terminal", lambda: True)
+    result = rotated_app.test_cli_runner().invoke(args=["rotate-keys"], input="n\n")
+    assert result.exit_code != 0
+    assert "Does every server and worker run with the new key?" in result.output
+    assert "Total:" not in result.output
+    assert before > 0 and pending(rotated_app) == before
+    # --yes is the answer given in advance: nothing is asked, everything is re-encrypted.
+    result = rotated_app.test_cli_runner().invoke(args=["rotate-keys", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "Does every" not in result.output
+    assert pending(rotated_app) == 0
+
+
+def test_rotate_keys_check_neither_warns_nor_asks(
+    app: Flask, rotated_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "_on_terminal", lambda: True)
+    result = rotated_app.test_cli_runner().invoke(args=["rotate-keys", "--check"])
+    assert result.exit_code == 0, result.output
+    assert "Does every" not in result.output and "Before re-encrypting" not in result.output
+
+
+def test_a_server_without_the_new_key_shows_the_portals_error_page(
+    app: Flask, rotated_app: Flask
+) -> None:
+    """What the warning is about: the rotation done too early, a caseworker on a server that
+    still has the old key alone gets the portal's error page with its code, not a bare 500."""
+    fill(app)
+    assert rotated_app.test_cli_runner().invoke(args=["rotate-keys"]).exit_code == 0
+    # As in production: an exception is answered, not raised into the test.
+    old_server = make_app(app.config["SQLALCHEMY_DATABASE_URI"], PROPAGATE_EXCEPTIONS=False)
+    try:
+        client = staff_client(old_server, "575", "ole@vejen.dk")
+        with database(app).transaction() as session:
+            application_id = session.scalars(select(Application.id)).first()
+        for path in ("/sagsbehandler/", f"/sagsbehandler/sag/{application_id}"):
+            response = client.get(path)
+            html = response.get_data(as_text=True)
+            assert response.status_code == 500, path
+            assert '<html lang="da"' in html and response.headers["X-Request-ID"] in html, path
+            assert "DecryptionError" not in html, path
+    finally:
+        database(old_server).engine.dispose()
