@@ -112,20 +112,31 @@ def first_unanswered(answers: Answers) -> Step:
     return BY_ID[FINAL]
 
 
+# The mark on an authority the relation answered: a guardian's authority is the guardianship.
+FROM_RELATION = "from_relation"
+GUARDIAN_AUTHORITY = {"authority": "guardianship", FROM_RELATION: True}
+
+
 def fixed(step_id: str, answers: Answers) -> bool:
     """A caseworker registers applications for their own municipality only: the registration
     answers the municipality in advance, and nobody may change it. A MitID login answers the
-    name, CPR number and birth date, or the authority (portal.identity.prefill)."""
+    name, CPR number and birth date, or the authority (portal.identity.prefill); a guardian's
+    relation answers the authority."""
     if step_id == "municipality":
         return REGISTRATION in answers
+    if step_id == "authority" and answers.get("authority", {}).get(FROM_RELATION):
+        return True
     return prefill.fixed_by_login(step_id, answers)
 
 
 def changed_at(step_id: str, field: str, answers: Answers) -> str | None:
     """The step whose page changes this answer (the check page's "Ret"): its own, or None
-    when it is fixed, except a part the citizen typed elsewhere (prefill.typed_at)."""
+    when it is fixed, except a part the citizen typed elsewhere (prefill.typed_at) and an
+    authority the relation answered."""
     if not fixed(step_id, answers):
         return step_id
+    if step_id == "authority" and answers.get("authority", {}).get(FROM_RELATION):
+        return "relation"
     return prefill.typed_at(step_id, field, answers)
 
 
@@ -180,7 +191,21 @@ def revise(before: Answers, step_id: str, value: Mapping[str, Any]) -> dict[str,
     if old is not None and _differs(old, value):
         for later in LATER_MEANING.get(step_id, ()):
             answers.pop(later, None)
+    if step_id == "relation":
+        _authority_of_relation(answers)
     return prune(answers)
+
+
+def _authority_of_relation(answers: dict[str, Mapping[str, Any]]) -> None:
+    """Whoever answered "Værge" is not asked what gives them the right to apply ("Jeg er
+    værge") again; another relation asks it, unless it was typed before. An authority from
+    the login (Digital Fuldmagt, checked) stays."""
+    if prefill.fixed_by_login("authority", answers):
+        return
+    if answers["relation"].get("relation") == "guardian":
+        answers["authority"] = GUARDIAN_AUTHORITY
+    elif answers.get("authority", {}).get(FROM_RELATION):
+        del answers["authority"]
 
 
 def before_guidance(step_id: str) -> bool:

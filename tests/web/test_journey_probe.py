@@ -128,3 +128,33 @@ def test_revise_drops_only_what_the_change_made_meaningless(
     after = journey.revise(before, step_id, new)
     assert after[step_id] == new
     assert set(before) - set(after) == dropped
+
+
+def test_a_guardian_is_not_asked_again_what_gives_them_the_right(
+    app: Flask, client: FlaskClient
+) -> None:
+    location = answer_until(client, stop="/ansoeg/relation", other=True)
+    assert location == "/ansoeg/relation"
+    response = post_step(client, "/ansoeg/relation", {"relation": "guardian"})
+    assert response.headers["Location"] == "/ansoeg/fornavn"
+    assert client.get("/ansoeg/fuldmagt").status_code == 303
+    assert answer_until(client, other=True) == "/ansoeg/tjek"
+    assert stored_answers(app)["authority"]["authority"] == "guardianship"
+    check = client.get("/ansoeg/tjek").get_data(as_text=True)
+    # The authority is shown, and changed where it was answered: at the relation.
+    assert "Jeg er værge" in check and 'href="/ansoeg/fuldmagt?fra=tjek"' not in check
+    # Another relation asks the authority after all, and the answer then is the one typed.
+    assert change_from_check(client, "/ansoeg/relation", {"relation": "relative"}) == (
+        "/ansoeg/fuldmagt"
+    )
+    post_step(client, "/ansoeg/fuldmagt?fra=tjek", {"authority": "power_of_attorney"})
+    assert stored_answers(app)["authority"] == {"authority": "power_of_attorney"}
+    assert submit(client).headers["Location"] == "/kvittering"
+
+
+def test_a_relative_who_typed_guardianship_keeps_it_when_the_relation_changes() -> None:
+    typed = {"who": {"who": "other"}, "relation": {"relation": "relative"},
+             "authority": {"authority": "guardianship"}}  # fmt: skip
+    after = journey.revise(typed, "relation", {"relation": "helper"})
+    assert after["authority"] == {"authority": "guardianship"}
+    assert journey.may_visit("authority", after)
