@@ -27,6 +27,7 @@ from werkzeug.exceptions import (
 
 from portal.web import db, logs
 from portal.web.error_hook import ErrorHook
+from portal.web.forms import PortalForm
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 
@@ -73,6 +74,15 @@ CSRF_MESSAGE = (
     _l("Siden er udløbet"),
     _l("Siden var åben for længe, så vi kunne ikke gemme. Gå tilbage, og prøv igen."),
 )
+# A caseworker meets this mostly after being logged out (the idle timeout, or "Log ud alle
+# steder" in another window): say so, and that what was typed is gone.
+STAFF_CSRF_MESSAGE = (
+    _l("Siden er udløbet"),
+    _l(
+        "Du er måske blevet logget ud, fordi siden var åben for længe. Det, du skrev, er ikke "
+        "gemt. Log ind igen, og prøv en gang til."
+    ),
+)
 
 
 def plain_error(code: int) -> Response:
@@ -105,6 +115,7 @@ def _render(code: int, title: object, message: object) -> Response:
             title=title,
             message=message,
             request_id=g.get("request_id", ""),
+            **_layout(),
         )
     except Exception as err:  # an error page must not become a second error
         log.error("Error page %s could not be drawn", code, exc_info=err)
@@ -136,7 +147,7 @@ def unavailable(err: BaseException) -> Response:
         try:
             html = render_template(
                 "errors/unavailable.html", title=title, message=message, retry=again,
-                request_id=g.get("request_id", ""),
+                request_id=g.get("request_id", ""), **_layout(),
             )  # fmt: skip
             response = Response(html, status=503, mimetype="text/html")
         except Exception as drawing:  # an error page must not become a second error
@@ -144,6 +155,28 @@ def unavailable(err: BaseException) -> Response:
             response = _plain(503, title, message)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def staff_side() -> bool:
+    """Whether the request was for a caseworker's page (a missing one included)."""
+    if request.blueprint == "staff":
+        return True
+    prefix = current_app.blueprints["staff"].url_prefix or "/"
+    return request.path == prefix or request.path.startswith(prefix.rstrip("/") + "/")
+
+
+def _layout() -> dict[str, object]:
+    """An error on the staff side keeps the staff header and menu, and leads back to the
+    inbox; elsewhere, the citizen's layout and the front page."""
+    if staff_side():
+        # The staff header's logout form needs a CSRF token, as every staff page gives it.
+        # formdata=None: the body of a request being refused (413, a broken multipart) is
+        # never read here.
+        form = PortalForm(formdata=None)
+        return {"layout": "staff/_staff.html", "home": url_for("staff.queue"),
+                "home_text": _("Gå til indbakken"), "action_form": form}  # fmt: skip
+    return {"layout": "base.html", "home": url_for("citizen.start"),
+            "home_text": _("Gå til forsiden")}  # fmt: skip
 
 
 def _retry_link(submit: bool) -> str | None:
@@ -185,7 +218,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(_e: CSRFError) -> Response:
-        return _render(400, *CSRF_MESSAGE)
+        return _render(400, *(STAFF_CSRF_MESSAGE if staff_side() else CSRF_MESSAGE))
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException) -> object:
