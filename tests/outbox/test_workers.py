@@ -65,7 +65,9 @@ def test_a_worker_killed_mid_delivery_is_replaced_after_its_lease_and_one_case_i
     env = worker_env(app, receiver, tmp_path, PORTAL_OUTBOX_LEASE_SECONDS="2")
     first = worker(env, "--idle", "0.2")
     try:
-        wait_until(lambda: receiver.requests(), timeout=30)
+        # wait_until gives up quietly: unchecked, a worker slow to start under load was killed
+        # before it sent anything, and the test failed later as "arrived once, not twice".
+        assert wait_until(lambda: receiver.requests(), timeout=90), "the first push never came"
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
@@ -114,7 +116,7 @@ def test_sigterm_lets_the_worker_finish_the_message_in_hand(
     apply(app)
     receiver.plan({"delay": 2.0})  # slow enough to be stopped in the middle of it
     running = worker(worker_env(app, receiver, tmp_path), "--idle", "0.2")
-    wait_until(lambda: receiver.requests(), timeout=30)
+    assert wait_until(lambda: receiver.requests(), timeout=90), "the push never came"
     running.send_signal(signal.SIGTERM)
     output = finished(running, 30)
     assert running.returncode == 0, output
