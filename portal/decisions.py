@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal.applications import Decision, history
 from portal.crypto import DataCipher
-from portal.db.models import Application
+from portal.db.models import Application, StatusEvent
 from portal.standards import SourceKind, Standard
 from portal.standards.laws import LAWS
 from portal.standards.text import LANGS
@@ -87,9 +87,27 @@ def current_decision(
         return None
     events = history(session, application)
     last = events[-1] if events else None
-    if last is None or last.status not in DECIDED or not last.message_enc:
+    return stored_decision(cipher, last) if last is not None else None
+
+
+def latest_decision(
+    session: Session, cipher: DataCipher, application: Application
+) -> Decision | None:
+    """The last decision sent to the citizen, whatever happened since. A reopen does not
+    take back a letter the citizen has had: its complaint period runs on, so the letter
+    stays readable (by the citizen and the caseworker) until a new decision replaces it."""
+    for event in reversed(history(session, application)):
+        found = stored_decision(cipher, event)
+        if found is not None:
+            return found
+    return None
+
+
+def stored_decision(cipher: DataCipher, event: StatusEvent) -> Decision | None:
+    """The decision a status event records, or None for any other event."""
+    if event.status not in DECIDED or not event.message_enc:
         return None
-    note = cipher.decrypt(last.message_enc)
+    note = cipher.decrypt(event.message_enc)
     stored = note.get("decision") if isinstance(note, dict) else None
     return Decision.from_stored(stored) if isinstance(stored, dict) else None
 

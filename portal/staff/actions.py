@@ -30,7 +30,11 @@ def refuse(application_id: int, form: FlaskForm, error: Any = None) -> ResponseR
     return render_template("staff/case.html", **context), 200 if error is None else 409
 
 
-def act(application_id: int, form: FlaskForm, action: str, run: Any) -> ResponseReturnValue:
+def act(
+    application_id: int, form: FlaskForm, action: str, run: Any, saved: str
+) -> ResponseReturnValue:
+    """Validate, run the lifecycle step, mail the citizen, and show the case saying what was
+    saved (portal.staff.cases.SAVED names the confirmations)."""
     application = own_application(application_id)
     if not form.validate():
         return refuse(application_id, form)
@@ -44,7 +48,7 @@ def act(application_id: int, form: FlaskForm, action: str, run: Any) -> Response
         return refuse(application_id, form, _l("Det kan ikke gøres, mens sagen har den status."))
     queue_status_mails(db.session(), application)
     audit(action, application.id)
-    return redirect(url_for("staff.case", application_id=application.id), 303)
+    return redirect(url_for("staff.case", application_id=application.id, gemt=saved), 303)
 
 
 @bp.post("/sag/<int:application_id>/oplysninger")
@@ -53,7 +57,7 @@ def act(application_id: int, form: FlaskForm, action: str, run: Any) -> Response
 def request_information(application_id: int) -> ResponseReturnValue:
     form = RequestInformationForm()
     return act(application_id, form, "request_information", lambda a: applications.request_information(
-        db.session(), cipher(), a, staff().id, form.message.data or ""))  # fmt: skip
+        db.session(), cipher(), a, staff().id, form.message.data or ""), "besked")  # fmt: skip
 
 
 @bp.post("/sag/<int:application_id>/afgoerelse")
@@ -63,7 +67,7 @@ def decide(application_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     return act(application_id, form, "decide", lambda a: applications.decide(
         db.session(), cipher(), a, staff().id,
-        form.decision(standards().get(a.municipality_code))))  # fmt: skip
+        form.decision(standards().get(a.municipality_code))), "afgoerelse")  # fmt: skip
 
 
 @bp.post("/sag/<int:application_id>/genaabn")
@@ -72,7 +76,7 @@ def decide(application_id: int) -> ResponseReturnValue:
 def reopen(application_id: int) -> ResponseReturnValue:
     form = ReopenForm()
     return act(application_id, form, "reopen", lambda a: applications.reopen(
-        db.session(), cipher(), a, staff().id, form.reason.data or ""))  # fmt: skip
+        db.session(), cipher(), a, staff().id, form.reason.data or ""), "genaabnet")  # fmt: skip
 
 
 @bp.post("/sag/<int:application_id>/note")

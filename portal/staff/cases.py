@@ -21,6 +21,7 @@ from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
 from portal.own_applications import identification_of
 from portal.staff.auth import audit, bp, person_ref
 from portal.staff.case_forms import SearchForm, empty_case_forms
+from portal.staff.case_history import case_history, decisions_made
 from portal.web import db
 from portal.web.access import access
 from portal.web.case_words import PARTLY_GRANTED_NAME, STATUS_TEXT
@@ -208,10 +209,11 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
                   first_name=person.get("first_name"))  # fmt: skip
     cpr = str(person.get("identity", {}).get("cpr", ""))
     staff_names = casework.staff_emails(db.session(), application.municipality_code)
-    events = applications.history(db.session(), application)
-    partial = {e.id for e in events if queue_rows.is_partial_grant(data_cipher, e)}
-    grants = [e for e in events if e.status is Status.GRANTED]
-    now_partial = application.status is Status.GRANTED and bool(grants) and grants[-1].id in partial
+    history = case_history(
+        data_cipher, applications.history(db.session(), application), staff_names
+    )
+    made = decisions_made(history)  # latest first
+    now_partial = application.status is Status.GRANTED and bool(made) and made[0].partly_granted
     return {
         "application": application,
         "person": person,
@@ -224,11 +226,12 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "snapshot": snapshot,
         **guidance_page(snapshot, voice, str(get_locale())),
         "lang": str(get_locale()),
-        "events": events,
-        # Each event's and the case's status by name: "Delvist bevilget" for a partial grant.
-        "event_names": [
-            PARTLY_GRANTED_NAME if e.id in partial else STATUS_TEXT[e.status][0] for e in events
-        ],
+        "history": history,
+        # The decision the letter is about (also while the case is reopened), and the ones
+        # before it that a reopen set aside.
+        "latest_decision": made[0] if made else None,
+        "earlier_decisions": made[1:],
+        "partly_granted_name": PARTLY_GRANTED_NAME,
         "status_name": PARTLY_GRANTED_NAME if now_partial else STATUS_TEXT[application.status][0],
         "trail": seen_by(application),
         "deadline": deadlines.due_date(
@@ -260,6 +263,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "status_text": STATUS_TEXT,
         "action_form": FlaskForm(),
         "form": None,
+        "saved": None,
         **empty_case_forms(),
     }
 
@@ -288,12 +292,28 @@ def seen_by(application: Application) -> list[Any]:
     return stored + pending
 
 
+# What the case page confirms after an action, named by the redirect's ?gemt=.
+SAVED = {
+    "afgoerelse": (
+        _l("Afgørelsen er gemt"),
+        _l("Borgeren kan nu læse afgørelsen og hente brevet på sin statusside."),
+    ),
+    "besked": (_l("Beskeden er sendt"), _l("Borgeren kan læse beskeden på sin statusside.")),
+    "genaabnet": (
+        _l("Sagen er genåbnet"),
+        _l("Du kan træffe en ny afgørelse eller bede borgeren om flere oplysninger."),
+    ),
+}
+
+
 @bp.get("/sag/<int:application_id>")
 @access("staff")
 def case(application_id: int) -> str:
     application = own_application(application_id)
     audit("view", application.id)
-    return render_template("staff/case.html", **case_context(application))
+    context = case_context(application)
+    context["saved"] = SAVED.get(request.args.get("gemt") or "")
+    return render_template("staff/case.html", **context)
 
 
 @bp.post("/sag/<int:application_id>/vis-cpr")

@@ -21,8 +21,9 @@ from portal.web.services import cipher, standards
 
 
 def current_decision(application: Application) -> Decision:
-    """The decision the letter is about, with its complaint guidance; 404 before one."""
-    decision = decisions.current_decision(db.session(), cipher(), application)
+    """The decision the letter is about, with its complaint guidance; 404 before one. That is
+    the last decision sent, also while the case is reopened (portal.decisions.latest_decision)."""
+    decision = decisions.latest_decision(db.session(), cipher(), application)
     if decision is None:
         raise NotFound()
     return decisions.with_complaint(decision, standards().get(application.municipality_code))

@@ -1,0 +1,102 @@
+"""The probe's findings on the caseworker's workbench (2026-12-06): what the citizen was asked
+and why a case was reopened stand on the case page and in its journal PDF; the decision shows
+on the case once saved, and its letter stays readable after a reopen."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+
+from tests.web.staff import staff_client
+from tests.web.test_staff_actions import citizen_with_application, post
+
+CASE = "/sagsbehandler/sag/{}"
+TODAY = date.today()
+GRANT = {
+    "outcome": "granted", "decided_on-day": str(TODAY.day), "decided_on-month": str(TODAY.month),
+    "decided_on-year": str(TODAY.year), "offer": "Kærhøj", "days": "3", "day_length": "full",
+    "transport": "yes",
+}  # fmt: skip
+REFUSAL = {**GRANT, "outcome": "refused", "offer": "", "days": "", "day_length": "",
+           "transport": "", "reasons": "Behovet dækkes af <i>dagtilbud</i>."}  # fmt: skip
+
+
+def taken(app: Flask) -> tuple[FlaskClient, str, int, FlaskClient]:
+    citizen, link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    post(staff, application_id, "tag", {})
+    return citizen, link, application_id, staff
+
+
+def pdf_text(data: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_request_to_the_citizen_stands_on_the_case_and_in_the_journal_pdf(app: Flask) -> None:
+    _citizen, _link, application_id, staff = taken(app)
+    response = post(staff, application_id, "oplysninger",
+                    {"message": "Send os en lægeerklæring.\n<b>Tak</b>"})  # fmt: skip
+    assert response.status_code == 303  # type: ignore[attr-defined]
+    html = staff.get(CASE.format(application_id)).get_data(as_text=True)
+    assert "Besked til borgeren:" in html
+    assert "Send os en lægeerklæring." in html and "&lt;b&gt;Tak&lt;/b&gt;" in html
+    assert "<b>Tak</b>" not in html
+    assert "ida@vejen.dk" in html.split("Status undervejs")[1]
+    journal = pdf_text(staff.get(CASE.format(application_id) + "/sag.pdf").data)
+    assert "Send os en lægeerklæring." in journal and "ida@vejen.dk" in journal
+
+
+def test_the_reason_for_a_reopen_stands_on_the_case_and_in_the_pdf_not_for_the_citizen(
+    app: Flask,
+) -> None:
+    citizen, link, application_id, staff = taken(app)
+    post(staff, application_id, "afgoerelse", REFUSAL)
+    assert post(staff, application_id, "genaabn", {"reason": "Ny lægeerklæring kom."}).status_code == 303  # type: ignore[attr-defined]
+    html = staff.get(CASE.format(application_id)).get_data(as_text=True)
+    assert "Ny lægeerklæring kom." in html.split("Status undervejs")[1]
+    assert "Ny lægeerklæring kom." in pdf_text(staff.get(CASE.format(application_id) + "/sag.pdf").data)
+    assert "Ny lægeerklæring kom." not in citizen.get(link).get_data(as_text=True)
+
+
+def test_a_saved_decision_is_confirmed_and_shown_on_the_case(app: Flask) -> None:
+    _citizen, _link, application_id, staff = taken(app)
+    response = post(staff, application_id, "afgoerelse", GRANT)
+    html = staff.get(response.headers["Location"]).get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Afgørelsen er gemt" in html
+    side = html.split("Status undervejs")[0]
+    assert "Tilbud: Kærhøj" in side and "Dage om ugen: 3" in side and "Hele dage." in side
+    # A plain visit later shows the decision, without the confirmation.
+    later = staff.get(CASE.format(application_id)).get_data(as_text=True)
+    assert "Tilbud: Kærhøj" in later and "Afgørelsen er gemt" not in later
+
+
+def test_the_letter_stays_readable_after_a_reopen_and_the_redecision_replaces_it(
+    app: Flask,
+) -> None:
+    citizen, link, application_id, staff = taken(app)
+    post(staff, application_id, "afgoerelse", REFUSAL)
+    post(staff, application_id, "genaabn", {"reason": "Ny lægeerklæring kom."})
+    letter = CASE.format(application_id) + "/afgoerelse"
+    assert staff.get(letter + ".pdf").status_code == 200
+    assert "dagtilbud" in staff.get(letter).get_data(as_text=True)
+    assert citizen.get(link + "/afgoerelse.pdf").status_code == 200
+    html = staff.get(CASE.format(application_id)).get_data(as_text=True)
+    assert "Sagen er genåbnet. Borgeren kan stadig læse brevet" in html
+    post(staff, application_id, "afgoerelse", GRANT)
+    html = staff.get(CASE.format(application_id)).get_data(as_text=True)
+    side = html.split("Status undervejs")[0]
+    assert "Tilbud: Kærhøj" in side and "1 tidligere afgørelse" in side
+    assert "&lt;i&gt;dagtilbud&lt;/i&gt;" in side  # the earlier one, kept for the record
+    preview = staff.get(letter).get_data(as_text=True)
+    assert "Kærhøj" in preview and "dagtilbud" not in preview
+
+
+def test_a_case_never_decided_has_no_letter(app: Flask) -> None:
+    _citizen, _link, application_id, staff = taken(app)
+    assert staff.get(CASE.format(application_id) + "/afgoerelse.pdf").status_code == 404
