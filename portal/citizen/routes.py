@@ -118,10 +118,42 @@ def step(slug: str) -> ResponseReturnValue:
     if not form.validate():
         expired = bool(form.csrf_token.errors)
         if request.form.get("action") == "save" and not expired:
-            # "Save and continue later" never blocks: what was saved before stays saved.
-            return redirect(url_for("citizen.save_for_later"), 303)
+            # "Save and continue later" never blocks, and never stores an answer that is not
+            # complete: what was saved before stays saved, and the page says what was not.
+            unsaved = {UNSAVED_ARG: slug} if typed_something() else {}
+            return redirect(url_for("citizen.save_for_later", **unsaved), 303)
         return render_step(step_id, form, answers, 400 if expired else 200)
     return save_and_continue(step_id, form, draft, answers)
+
+
+# The "continue later" page's note of a page left with answers it could not save.
+UNSAVED_ARG = "ikke-gemt"
+
+
+def typed_something() -> bool:
+    return any(
+        value.strip()
+        for name, value in request.form.items(multi=True)
+        if name not in ("csrf_token", "action")
+    )
+
+
+@bp.app_template_global()
+def unsaved_page() -> dict[str, Any] | None:
+    """On the "continue later" page: the question of the page whose answers were not complete
+    and so not saved (the page's address says which, ?ikke-gemt=<the step's address>), and
+    whether an answer saved before is kept in their place."""
+    step_id = STEP_BY_SLUG.get(request.args.get(UNSAVED_ARG, ""))
+    if step_id is None:
+        return None
+    form_class = FORMS[step_id]
+    answers = drafts_in_session.load_answers(drafts_in_session.current_draft())
+    context = context_for(answers)
+    if form_class.heading is not None:
+        question = form_class.heading.say(context.voice)
+    else:
+        question = form_class.label_for(form_class.answer_names()[0], context) or ""
+    return {"question": question, "kept": step_id in answers}
 
 
 def save_and_continue(

@@ -3,6 +3,7 @@ asks again, a guardian asked once, what "continue later" says it kept, and the f
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from portal import journey
 from portal.db.models import Draft
 from portal.web.db import database
 from portal.web.services import cipher
+from tests.web.helpers import set_language
 from tests.web.journey import ANSWERS, FOR_OTHER, answer_until, post_step, submit, token
 
 
@@ -158,3 +160,43 @@ def test_a_relative_who_typed_guardianship_keeps_it_when_the_relation_changes() 
     after = journey.revise(typed, "relation", {"relation": "helper"})
     assert after["authority"] == {"authority": "guardianship"}
     assert journey.may_visit("authority", after)
+
+
+def save_later(client: FlaskClient, path: str, data: dict[str, Any]) -> tuple[str, str]:
+    html = client.get(path).get_data(as_text=True)
+    response = client.post(path, data={**data, "csrf_token": token(html), "action": "save"})
+    assert response.status_code == 303
+    location = str(response.headers["Location"])
+    return location, client.get(location).get_data(as_text=True)
+
+
+def test_continue_later_says_which_page_it_could_not_save(app: Flask, client: FlaskClient) -> None:
+    assert answer_until(client, stop="/ansoeg/adresse") == "/ansoeg/adresse"
+    half = {"street": "Vestergade 1", "postcode": "6600", "city": ""}
+    location, html = save_later(client, "/ansoeg/adresse", half)
+    assert location == "/ansoeg/gem?ikke-gemt=adresse"
+    assert "Svaret på siden »Hvor bor du?« er ikke gemt" in html
+    assert "Dine andre svar er gemt" in html and "Dine svar er gemt" not in html
+    # Nothing half-typed is stored; the link leads back to the page, which is asked again.
+    assert "address" not in stored_answers(app)
+    link = re.search(r'href="http://localhost(/fortsaet/[^"]+)"', html)
+    assert link is not None
+    assert client.get(link.group(1)).headers["Location"] == "/ansoeg/adresse"
+
+
+def test_continue_later_keeps_the_answer_from_before_and_says_so(
+    app: Flask, client: FlaskClient
+) -> None:
+    answer_until(client)
+    location, html = save_later(client, "/ansoeg/adresse?fra=tjek", {"street": "", "city": "X"})
+    assert "Det, du ændrede på siden »Hvor bor du?«, er ikke gemt" in html
+    assert "Dit svar fra før er gemt" in html
+    assert stored_answers(app)["address"]["city"] == "Vejen"
+    set_language(client, "en")
+    assert "What you changed on the page" in client.get(location).get_data(as_text=True)
+
+
+def test_continue_later_on_an_untouched_page_says_all_is_saved(client: FlaskClient) -> None:
+    answer_until(client, stop="/ansoeg/adresse")
+    location, html = save_later(client, "/ansoeg/adresse", {"street": " ", "city": ""})
+    assert location == "/ansoeg/gem" and "Dine svar er gemt" in html
