@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web.helpers import set_language, visible_text
+from tests.web.helpers import parse, set_language, visible_text
 from tests.web.journey import answer_until, errors, post_step
+from tests.web.test_journey_input import stored_answers
 
 WHO_HINT = {
     "da": "Fx dit voksne barn, din forælder eller en, du er værge for.",
@@ -103,3 +105,44 @@ def test_the_same_box_sent_twice_is_no_clash(client: FlaskClient) -> None:
     answer_until(client, stop="/ansoeg/moeder")
     response = post_step(client, "/ansoeg/moeder", {"needs": ["none", "none"]})
     assert response.status_code == 303
+
+
+LANGUAGE_FIELD = {
+    "da": ("Hvilket sprog skal tolken tale?", "Skriv sproget, hvis der er kryds ved »En tolk«."),
+    "en": (
+        "Which language should the interpreter speak?",
+        "Write the language if “An interpreter” is ticked.",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_interpreter_language_is_not_called_optional_and_says_when_it_is_needed(
+    client: FlaskClient, lang: str
+) -> None:
+    set_language(client, lang)
+    answer_until(client, stop="/ansoeg/moeder")
+    tree = parse(client.get("/ansoeg/moeder").get_data(as_text=True))
+    label = tree.find(".//label[@for='language']")
+    hint = tree.find(".//*[@id='language-hint']")
+    assert label is not None and hint is not None
+    assert " ".join("".join(label.itertext()).split()) == LANGUAGE_FIELD[lang][0]
+    assert "".join(hint.itertext()) == LANGUAGE_FIELD[lang][1]
+
+
+def test_a_language_typed_without_an_interpreter_is_not_kept_or_shown(
+    app: Flask, client: FlaskClient
+) -> None:
+    answer_until(client, **{"/ansoeg/moeder": {"needs": ["companion"], "language": "arabisk"}})
+    assert stored_answers(app)["meeting_help"]["language"] is None
+    html = client.get("/ansoeg/tjek").get_data(as_text=True)
+    assert "Hvilket sprog" not in html and "arabisk" not in html
+
+
+def test_the_interpreter_s_language_is_kept_and_shown_on_the_check_page(
+    app: Flask, client: FlaskClient
+) -> None:
+    answer_until(client, **{"/ansoeg/moeder": {"needs": ["interpreter"], "language": "arabisk"}})
+    assert stored_answers(app)["meeting_help"]["language"] == "arabisk"
+    text = visible_text(client.get("/ansoeg/tjek").get_data(as_text=True))
+    assert "Hvilket sprog skal tolken tale? arabisk" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,7 @@ from portal.web.questions.base import (
     CHOOSE_SOME,
     Choice,
     Context,
+    Row,
     StepForm,
     no_control_characters,
     strip,
@@ -32,6 +34,7 @@ from portal.web.questions.base import (
 from portal.web.questions.voice import Q
 
 PHONE_RE = re.compile(r"^\+?[0-9 ]{8,16}$")
+INTERPRETER = "interpreter"
 
 
 def text_field(required: Any, max_length: int, **render_kw: Any) -> StringField:
@@ -203,12 +206,13 @@ class MeetingHelpForm(StepForm):
             _l("Har du brug for hjælp til møder med kommunen?"),
             _l("Har %(name)s brug for hjælp til møder med kommunen?"),
         ),
-        "language": Q(_l("Hvis tolk: Hvilket sprog?")),
+        "language": Q(_l("Hvilket sprog skal tolken tale?")),
     }
-    optional_fields = frozenset({"language"})
+    # Not "(frivilligt)": the language must be given once "En tolk" is ticked, and only then.
+    hints = {"language": Q(_l("Skriv sproget, hvis der er kryds ved »En tolk«."))}
     options = {
         "needs": (
-            Choice("interpreter", Q(_l("En tolk"))),
+            Choice(INTERPRETER, Q(_l("En tolk"))),
             Choice("sign_language", Q(_l("En tegnsprogstolk"))),
             Choice(
                 "companion",
@@ -223,10 +227,25 @@ class MeetingHelpForm(StepForm):
     def validate(self, extra_validators: Any = None) -> bool:
         # Here, not in validate_language: Optional() ends the field's chain when it is empty.
         valid = super().validate(extra_validators)
-        if valid and "interpreter" in (self.needs.data or []) and not self.language.data:
+        if valid and INTERPRETER in (self.needs.data or []) and not self.language.data:
             self.language.errors.append(_l("Skriv, hvilket sprog tolken skal tale."))
             return False
         return valid
+
+    def to_answer(self) -> dict[str, Any]:
+        # The language belongs to "En tolk" only: one typed before that box was unticked
+        # must not reach the caseworker as if an interpreter were asked for.
+        answer = super().to_answer()
+        if INTERPRETER not in (answer.get("needs") or []):
+            answer["language"] = None
+        return answer
+
+    @classmethod
+    def rows(cls, stored: Mapping[str, Any], context: Context, step: str) -> list[Row]:
+        rows = super().rows(stored, context, step)
+        if INTERPRETER in (stored.get("needs") or []):
+            return rows
+        return [row for row in rows if row.field != "language"]
 
 
 class RepresentativeForm(StepForm):
