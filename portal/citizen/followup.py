@@ -73,6 +73,7 @@ def receipt_context(receipt: applications.Receipt) -> dict[str, Any]:
         "snapshot": snapshot,
         **guidance_page(snapshot, voice, lang, lead=timeline(snapshot, voice, lang)),
         "rows": cipher.decrypt(application.answers_enc),
+        "given_email": given_email(person, voice),
         "status_link": status_url(receipt.status_token),
         "representative_link": status_url(receipt.representative_token)
         if receipt.representative_token
@@ -108,7 +109,7 @@ def receipt() -> ResponseReturnValue:
         csrf.protect()  # the blueprint is exempt; a forged POST learns nothing, not even a 404
     context = receipt_context(submitted_receipt())
     settings = mail_settings()
-    form = ResumeMailForm()
+    form = ResumeMailForm(data={"email": context["given_email"]})
     status, headers = 200, {}
     if request.method == "POST":
         status = 400
@@ -126,6 +127,14 @@ def receipt() -> ResponseReturnValue:
         "citizen/receipt.html", **context, form=form if form.errors else None, mail_form=form,
         can_mail=settings.can_send, sent=request.args.get("sendt") == "1",
     ), status, headers  # fmt: skip
+
+
+def given_email(person: dict[str, Any], voice: Voice) -> str | None:
+    """The e-mail the applicant gave for themselves, to send the links to without typing it
+    again: the citizen's contact e-mail, or a representative's own (never the person's: the
+    mail holds the representative's link too)."""
+    email = person.get("representative" if voice.other else "contact", {}).get("email")
+    return email if isinstance(email, str) and email else None
 
 
 def receipt_mail(context: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@ with nothing in the mail but the links and the number."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Flask
@@ -109,3 +110,39 @@ def test_the_link_is_mailed_at_most_three_times_from_one_receipt(
         app.config.pop("MAIL_FOLDER")
     assert codes == [303, 303, 303, 429]
     assert len(list(tmp_path.glob("*.eml"))) == 3
+
+
+def _mail_box(html: str) -> str | None:
+    found = re.search(r'<input[^>]*name="email"[^>]*>', html)
+    assert found, "the receipt has no e-mail box"
+    value = re.search(r'value="([^"]*)"', found.group(0))
+    return value.group(1) if value else None
+
+
+def test_the_mail_box_holds_the_e_mail_given_in_the_journey(
+    app: Flask, client: FlaskClient
+) -> None:
+    # The probe of 2026-12-06: the box was empty although an e-mail was given on the contact page.
+    app.config["MAIL_FOLDER"] = "/dev/null"
+    try:
+        answer_until(client, **{"/ansoeg/kontakt": {"phone": "", "email": "karen@example.dk",
+                                                     "preferred": "email"}})  # fmt: skip
+        submit(client)
+        assert _mail_box(client.get(RECEIPT).get_data(as_text=True)) == "karen@example.dk"
+    finally:
+        app.config.pop("MAIL_FOLDER")
+
+
+def test_a_representative_gets_their_own_e_mail_never_the_persons(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config["MAIL_FOLDER"] = "/dev/null"
+    try:
+        answer_until(client, other=True, **{"/ansoeg/kontakt": {
+            "phone": "", "email": "person@example.dk", "preferred": "email"}})  # fmt: skip
+        submit(client)
+        html = client.get(RECEIPT).get_data(as_text=True)
+        assert _mail_box(html) == "ole@example.dk"
+        assert "person@example.dk" not in html.split('name="email"', 1)[1][:200]
+    finally:
+        app.config.pop("MAIL_FOLDER")
