@@ -7,11 +7,24 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 
+from portal.guidance import (
+    Answers,
+    Applicant,
+    Difficulty,
+    HelpLevel,
+    Situation,
+    Wish,
+    guidance,
+)
+from portal.guidance_layout import DECIDING_EFFECT, arrange
 from portal.standards import Standard, Statement, load_all
 
 STANDARDS = load_all()
@@ -58,3 +71,101 @@ def test_no_statement_tells_the_person_to_apply_somewhere_else(code: str) -> Non
 )
 def test_the_apply_elsewhere_patterns_catch_what_the_probe_found(text: str) -> None:
     assert any(p.search(text) for p in APPLY_ELSEWHERE)
+
+
+# 2. The summary and the details never disagree. The verdict ("Det er ikke sikkert, at
+#    tilbuddet passer til dig") is the one line that says whether the offer fits; it is
+#    decided by the strongest reason (portal.guidance._level). A reason's own text says what
+#    the answers and the standard say, and never concludes on the fit itself: "Ud fra dine
+#    svar hører du til dem, tilbuddet er for" under "not sure", or "Derfor passer tilbuddet
+#    ikke til dig endnu" under "may not fit", made the page say two things.
+QUESTION = re.compile(r"\b(om|hvis|whether|if)\b", re.I)
+CONCLUSIONS = (
+    re.compile(r"\btilbuddet\s+(?:\w+\s+){0,2}?passer\b|\bpasser\s+tilbuddet\b", re.I),
+    re.compile(r"\bhører\s+\S+\s+til\s+dem,\s+tilbuddet\s+er\s+for\b", re.I),
+    re.compile(r"\bthe offer (?:does not |doesn't |may not |might not |seems to )?fits?\b", re.I),
+    re.compile(r"\bbelongs?\s+to\s+the\s+people\s+the\s+offer\s+is\s+for\b", re.I),
+)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def concluding_sentences(text: str) -> list[str]:
+    """The sentences of `text` that state whether the offer fits (not ask it)."""
+    return [
+        sentence
+        for sentence in SENTENCE_END.split(text)
+        if not QUESTION.search(sentence) and any(p.search(sentence) for p in CONCLUSIONS)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "concludes"),
+    [
+        ("Ud fra dine svar hører du til dem, tilbuddet er for. Kommunen vurderer.", True),
+        ("Ud fra svarene hører Kim til dem, tilbuddet er for.", True),
+        ("Du er under 18 år. Derfor passer tilbuddet ikke til dig endnu.", True),
+        ("From your answers, you belong to the people the offer is for.", True),
+        ("You are under 18. So the offer does not fit you yet.", True),
+        ("Kommunen ser på, om du hører til dem, tilbuddet er for.", False),
+        (
+            "The municipality will look at whether Kim belongs to the people the offer is for.",
+            False,
+        ),
+        ("Som regel vælger kommunen det tilbud, der passer bedst.", False),
+        ("As a rule, the municipality chooses the offer that fits best.", False),
+    ],
+)
+def test_a_concluding_sentence_is_told_from_a_question(text: str, concludes: bool) -> None:
+    assert bool(concluding_sentences(text)) is concludes
+
+
+TODAY = date(2026, 12, 6)
+# Every answer that gives or changes a reason for the fit, each value once: too young, adult
+# and past pension age; no, one and every kind of difficulty; every help level; one wish the
+# standards name and one some exclude; each situation alone.
+AGES = (11, 30, 70)
+DIFFICULTIES = (frozenset(), frozenset({Difficulty.SOCIAL}), frozenset(Difficulty))
+HELP_LEVELS = (None, *HelpLevel)
+WISHES = (frozenset(), frozenset({Wish.SOCIAL_CONTACT}), frozenset({Wish.THERAPY}))
+SITUATIONS = (frozenset(), *(frozenset({s}) for s in Situation))
+
+
+def combinations() -> Iterator[Answers]:
+    for age, difficulties, help_level, wishes, situation in itertools.product(
+        AGES, DIFFICULTIES, HELP_LEVELS, WISHES, SITUATIONS
+    ):
+        applicant = Applicant.OTHER if (age + len(situation) + len(wishes)) % 2 else Applicant.SELF
+        yield Answers(
+            applicant,
+            age=age,
+            difficulties=difficulties,
+            help_level=help_level,
+            wishes=wishes,
+            situation=situation,
+        )
+
+
+def disagreements(answers: Answers, code: str, lang: str) -> list[tuple[str, str]]:
+    result = guidance(answers, STANDARDS[code], today=TODAY)
+    snapshot = json.loads(json.dumps(result.to_dict(name="Kim")))
+    layout = arrange(snapshot, lang)
+    effects = {r["statement"]["id"]: r["effect"] for r in snapshot["fit"]["reasons"]}
+    found: list[tuple[str, str]] = []
+    if layout.verdict is None or effects[layout.verdict.id] != DECIDING_EFFECT[layout.level]:
+        found.append(("verdict", "the summary's reason did not decide its verdict"))
+    shown = [line for row in layout.summary for line in row]
+    shown += [line for group in layout.groups for part in group.parts for line in part.lines]
+    for line in shown:
+        found.extend((line.id, sentence) for sentence in concluding_sentences(line.text))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("code", CODES)
+def test_no_line_of_the_guidance_disagrees_with_its_verdict(code: str, lang: str) -> None:
+    found = {
+        (line_id, sentence)
+        for answers in combinations()
+        for line_id, sentence in disagreements(answers, code, lang)
+    }
+    assert sorted(found) == []

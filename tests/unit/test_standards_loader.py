@@ -65,8 +65,8 @@ def test_every_valid_file_passes_check_file() -> None:
     ("old", "new", "key", "fragment"),
     [
         (
-            'da_other = "Ud fra svarene hører {name} til dem, tilbuddet er for.',
-            'unused = "Ud fra svarene hører {name} til dem, tilbuddet er for.',
+            'da_other = "Det, {name} har svært ved, er den slags, tilbuddet er for.',
+            'unused = "Det, {name} har svært ved, er den slags, tilbuddet er for.',
             "target.group_match",
             "unknown key",
         ),
