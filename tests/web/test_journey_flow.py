@@ -54,6 +54,10 @@ def test_the_receipt_pdf_holds_the_reference_answers_and_guidance(client: FlaskC
     assert "Hvem søger du for?" in text
     # The sources are one numbered list at the end, not a line under every statement.
     assert "Vejen Kommune" in text and "Kilder" in text and "Afsnittet »" in text
+    # The status link too, for someone who keeps the PDF rather than the page (the probe of
+    # 2026-12-06 found it missing).
+    [link] = status_links(receipt)
+    assert link in "".join(text.split())
 
 
 def test_a_relative_is_spoken_to_about_the_person_by_first_name(client: FlaskClient) -> None:
