@@ -289,6 +289,16 @@ def reset_password(session: Session, user: StaffUser, now: datetime) -> str:
     return password
 
 
+def reset_authenticator(session: Session, user: StaffUser, now: datetime) -> None:
+    """For a lost or replaced phone: the second-factor secret is forgotten, so the next login
+    sets up an app again. Every open session ends, since the phone may be in someone's hands."""
+    user.totp_secret_enc = None
+    user.totp_pending_enc = None
+    user.totp_last_step = None
+    revoke_all(session, user.id, now)
+    session.flush()
+
+
 def unlock(session: Session, user: StaffUser, now: datetime) -> None:
     user.failed_logins = 0
     user.locked_until = None

@@ -29,6 +29,7 @@ from portal.web.services import cipher
 # (a file another helper owns), and are merged in here until they move there.
 for _action, _name in {
     "release_deactivated": _l("Satte sagen tilbage i indbakken, da sagsbehandleren blev deaktiveret"),
+    "staff_reset_authenticator": _l("Nulstillede en medarbejders godkendelses-app"),
 }.items():  # fmt: skip
     AUDIT_ACTIONS.setdefault(_action, _name)
 
@@ -106,10 +107,12 @@ CHANGES: dict[str, tuple[str, staff_auth.AccountChange]] = {
     "aktiver": ("staff_reactivate", staff_auth.reactivate),
     "nulstil": ("staff_reset_password", staff_auth.reset_password),
     "laas-op": ("staff_unlock", staff_auth.unlock),
+    "nulstil-app": ("staff_reset_authenticator", staff_auth.reset_authenticator),
 }
+ACTIONS = ", ".join(f"'{name}'" for name in CHANGES)
 
 
-@bp.post("/admin/medarbejdere/<int:staff_id>/<any(deaktiver, aktiver, nulstil, 'laas-op'):action>")
+@bp.post(f"/admin/medarbejdere/<int:staff_id>/<any({ACTIONS}):action>")
 @access("admin")
 @db.transactional
 def staff_change(staff_id: int, action: str) -> ResponseReturnValue:
@@ -121,6 +124,8 @@ def staff_change(staff_id: int, action: str) -> ResponseReturnValue:
     audit(audit_action, detail=user.email)
     if action == "deaktiver":
         return release_cases(user)
+    if action == "nulstil-app":
+        return staff_page(authenticator_reset=user.email)
     if password:
         return staff_page(new_password=password, for_email=user.email)
     return redirect(url_for("staff.staff_list"), 303)

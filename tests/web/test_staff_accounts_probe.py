@@ -4,8 +4,12 @@ posted after the session ended explains itself."""
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Iterator
 
+import pyotp
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
@@ -14,7 +18,7 @@ from portal import casework
 from portal.db.models import Application, AuditEvent, StaffRole, StaffUser, Status, utcnow
 from portal.web.db import database
 from tests.web.journey import answer_until, submit
-from tests.web.staff import csrf_from, make_staff, staff_client
+from tests.web.staff import csrf_from, login, make_staff, staff_client
 
 ADMIN = "/sagsbehandler/admin/medarbejdere"
 GRANT = {"decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2025",
@@ -166,3 +170,68 @@ def test_deactivation_releases_nothing_in_another_municipality(app: Flask) -> No
     response = admin.post(f"{ADMIN}/{anna}/deaktiver", data={"csrf_token": csrf_from(admin, ADMIN)})
     assert response.status_code == 404
     assert holder_of(app, elsewhere) == anna
+
+
+# 2. A lost phone -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def required(app: Flask) -> Iterator[Flask]:
+    app.config["STAFF_TOTP_REQUIRED"] = True
+    yield app
+    app.config["STAFF_TOTP_REQUIRED"] = False
+
+
+def enrolled(app: Flask, email: str) -> FlaskClient:
+    """A caseworker logged in with a second factor set up."""
+    client = app.test_client()
+    assert login(client, email).headers["Location"].startswith("/sagsbehandler/login/opsaet")
+    html = client.get("/sagsbehandler/login/opsaet").get_data(as_text=True)
+    secret = re.search(r'<code class="break-all">([A-Z2-7]+)</code>', html).group(1)  # type: ignore[union-attr]
+    path = "/sagsbehandler/login/opsaet"
+    code = pyotp.TOTP(secret).now()
+    client.post(path, data={"code": code, "csrf_token": csrf_from(client, path)})
+    assert client.get("/sagsbehandler/").status_code == 200
+    return client
+
+
+def test_an_admin_resets_a_lost_authenticator_and_the_next_login_enrols_again(
+    required: Flask,
+) -> None:
+    make_staff(required, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    admin = enrolled(required, "chef@vejen.dk")
+    make_staff(required, "575", "ida@vejen.dk")
+    ida = enrolled(required, "ida@vejen.dk")
+    ida_id = staff_id(required, "ida@vejen.dk")
+    assert "Nulstil godkendelses-app" in admin.get(ADMIN).get_data(as_text=True)
+
+    response = admin.post(
+        f"{ADMIN}/{ida_id}/nulstil-app", data={"csrf_token": csrf_from(admin, ADMIN)}
+    )
+    assert response.status_code == 200
+    assert "skal medarbejderen sætte godkendelses-appen op igen" in response.get_data(as_text=True)
+    assert ida.get("/sagsbehandler/").status_code == 303  # logged out everywhere
+    with database(required).transaction() as session:
+        user = session.get(StaffUser, ida_id)
+        assert user is not None and user.totp_secret_enc is None
+        row = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "staff_reset_authenticator")
+        ).one()
+        assert row.detail == "ida@vejen.dk" and row.municipality_code == "575"
+    enrolled(required, "ida@vejen.dk")  # a new phone, a new QR code
+
+
+def test_an_admin_cannot_reset_another_municipalitys_authenticator(required: Flask) -> None:
+    make_staff(required, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    admin = enrolled(required, "chef@vejen.dk")
+    make_staff(required, "265", "anna@roskilde.dk")
+    enrolled(required, "anna@roskilde.dk")
+    anna = staff_id(required, "anna@roskilde.dk")
+    response = admin.post(
+        f"{ADMIN}/{anna}/nulstil-app", data={"csrf_token": csrf_from(admin, ADMIN)}
+    )
+    assert response.status_code == 404
+    no_csrf = admin.post(f"{ADMIN}/{anna}/nulstil-app")
+    assert no_csrf.status_code == 400
+    with database(required).transaction() as session:
+        assert session.get(StaffUser, anna).totp_secret_enc is not None  # type: ignore[union-attr]
