@@ -15,6 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError as StdnumError
+
 from portal.identity import prefill
 
 Answers = Mapping[str, Mapping[str, Any]]
@@ -173,12 +176,16 @@ def previous_step(step_id: str, answers: Answers) -> Step | None:
     return earlier[-1] if earlier else None
 
 
+# What is about the person: given for one person, it is not the answer for another.
+ABOUT_THE_PERSON = frozenset({"identity", "address", "contact", "meeting_help", "consent"})
 # Later answers that lose their meaning when this one changes: they are asked again.
 LATER_MEANING: dict[str, frozenset[str]] = {
     # The offers are the municipality's own: a wish chosen from another list means nothing here.
     "municipality": frozenset({"guidance", "offer_wish"}),
     # Whom the name, CPR number, address, contact, help at meetings and consent are about.
-    "who": frozenset({"guidance", "identity", "address", "contact", "meeting_help", "consent"}),
+    "who": ABOUT_THE_PERSON | {"guidance"},
+    # Another person from Digital Fuldmagt: the first and full name typed were the other's.
+    prefill.FULDMAGT_STEP: ABOUT_THE_PERSON | {"guidance", "applicant_name", prefill.NAME_STEP},
 }
 
 
@@ -193,6 +200,9 @@ def revise(before: Answers, step_id: str, value: Mapping[str, Any]) -> dict[str,
             answers.pop(later, None)
     if step_id == "relation":
         _authority_of_relation(answers)
+    if step_id == "age" and not _cpr_fits_birth_date(answers):
+        # The identity page refuses a CPR number of another birth date: ask it again.
+        answers.pop("identity", None)
     return prune(answers)
 
 
@@ -206,6 +216,25 @@ def _authority_of_relation(answers: dict[str, Mapping[str, Any]]) -> None:
         answers["authority"] = GUARDIAN_AUTHORITY
     elif answers.get("authority", {}).get(FROM_RELATION):
         del answers["authority"]
+
+
+def _cpr_fits_birth_date(answers: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Whether the CPR number given agrees with the birth date given (as the identity page
+    checks when it is typed); true when either is missing."""
+    born = answers.get("age", {}).get("birth_date")
+    cpr = answers.get("identity", {}).get("cpr")
+    if not born or not isinstance(cpr, str):
+        return True
+    try:
+        return bool(stdnum_cpr.get_birth_date(cpr).isoformat() == born)
+    except (StdnumError, ValueError):
+        return False
+
+
+def answered_after(step_id: str, answers: Answers) -> bool:
+    """Whether a step after this one is answered: the guidance shown again after a change."""
+    later = STEPS[STEPS.index(BY_ID[step_id]) + 1 :]
+    return any(step.id in answers for step in later)
 
 
 def before_guidance(step_id: str) -> bool:

@@ -223,10 +223,14 @@ def guidance() -> ResponseReturnValue:
     body = guidance_body(answers, context, language(), form)
     args = page_args("guidance", answers)
     status = 400 if request.method == "POST" else 200
-    page = framed_page("citizen/guidance.html", PAGE_HEADING, context.voice, args, body)
+    # Shown again after a changed answer (journey.revise), with a word why: rare, so in full.
+    again = "guidance" not in answers and journey.answered_after("guidance", answers)
+    page = None if again else framed_page(
+        "citizen/guidance.html", PAGE_HEADING, context.voice, args, body
+    )  # fmt: skip
     if page is None:
         page = render_template(
             "citizen/guidance.html", form=None, heading=PAGE_HEADING.say(context.voice),
-            body=body, **args,
+            body=body, again=again, **args,
         )  # fmt: skip
     return page, status

@@ -200,3 +200,42 @@ def test_continue_later_on_an_untouched_page_says_all_is_saved(client: FlaskClie
     answer_until(client, stop="/ansoeg/adresse")
     location, html = save_later(client, "/ansoeg/adresse", {"street": " ", "city": ""})
     assert location == "/ansoeg/gem" and "Dine svar er gemt" in html
+
+
+def test_the_guidance_shown_again_says_why_and_only_then(client: FlaskClient) -> None:
+    answer_until(client)
+    assert "Et svar er ændret" not in client.get("/ansoeg/vejledning").get_data(as_text=True)
+    change_from_check(client, "/ansoeg/dage", {"days": "5"})
+    html = client.get("/ansoeg/vejledning").get_data(as_text=True)
+    assert "Et svar er ændret" in html and "Kommunen får den vejledning, du ser her." in html
+
+
+def test_a_birth_date_that_no_longer_fits_the_cpr_number_asks_it_again(
+    app: Flask, client: FlaskClient
+) -> None:
+    answer_until(client)
+    born = {"birth_date-day": "2", "birth_date-month": "1", "birth_date-year": "1990"}
+    assert change_from_check(client, "/ansoeg/alder", born) == "/ansoeg/navn-og-cpr"
+    assert "identity" not in stored_answers(app)
+    fitting = {"full_name": "Karen Hansen", "cpr": "020190-1234"}
+    assert post_step(client, "/ansoeg/navn-og-cpr", fitting).headers["Location"] == "/ansoeg/tjek"
+
+
+@pytest.mark.parametrize(
+    ("cpr", "fits"), [("010190-1234", True), ("020190-1234", False), ("0101", False)]
+)
+def test_a_cpr_number_is_asked_again_only_when_it_does_not_fit(cpr: str, fits: bool) -> None:
+    before = {"age": {"birth_date": "1990-01-01", "age": None}, "identity": {"cpr": cpr}}
+    after = journey.revise(before, "age", {"birth_date": "1990-01-01", "age": None})
+    assert ("identity" in after) is fits
+
+
+def test_another_person_from_digital_fuldmagt_asks_their_names_and_details_again() -> None:
+    before = {
+        "who": {"who": "other"}, "fuldmagt": {"person": "0101901234"},
+        "applicant_name": {"first_name": "Inger"}, "fuldmagt_name": {"full_name": "Inger Hansen"},
+        "days": {"days": "3"}, "address": {"city": "Vejen"}, "guidance": {"seen": True},
+        "login_offers": {"may_act_for": ["0101901234", "0202401234"]},
+    }  # fmt: skip
+    after = journey.revise(before, "fuldmagt", {"person": "0202401234"})
+    assert set(after) == {"who", "fuldmagt", "days", "login_offers"}
