@@ -55,7 +55,7 @@ def assert_error(response, message: str) -> None:  # type: ignore[no-untyped-def
         ("/ansoeg/vanskeligheder", {"difficulties": ["mental", "unsure"]},
          "»Ved ikke« kan ikke vælges sammen med »Noget psykisk eller noget i hjernen«. "
          "Fjern et af de to kryds."),
-        ("/ansoeg/andet", {"text": "x" * 2001}, "Du kan højst skrive 2000 tegn. Gør teksten lidt kortere."),
+        ("/ansoeg/andet", {"text": "x" * 2001}, "Teksten må højst have 2000 tegn. Gør den lidt kortere."),
         ("/ansoeg/andet", {"text": "hej\x00med dig"}, "Teksten indeholder tegn, vi ikke kan bruge. Skriv den igen."),
         ("/ansoeg/tilbud", {"offer": "other"}, "Skriv, hvilket tilbud det er."),
         ("/ansoeg/navn-og-cpr", {"full_name": "Karen", "cpr": "abc"},

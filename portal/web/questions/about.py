@@ -139,7 +139,10 @@ class AgeForm(StepForm):
         render_kw={"inputmode": "numeric", "width": "input-width-xs", "autocomplete": "off"},
     )
     heading = Q(_l("Hvor gammel er du?"), _l("Hvor gammel er %(name)s?"))
-    lead = Q(_l("Skriv fødselsdatoen. Du kan også bare skrive alderen."))
+    lead = Q(
+        _l("Skriv fødselsdatoen. Du kan også bare skrive alderen."),
+        _l("Skriv fødselsdatoen. Eller skriv bare alderen."),
+    )
     labels = {
         "birth_date": Q(_l("Fødselsdato"), _l("%(Name)s er født")),
         "age": Q(_l("Eller skriv din alder"), _l("Eller skriv alderen på %(name)s")),

@@ -148,7 +148,7 @@ class AddressForm(StepForm):
         "street": Q(_l("Skriv også etage og dør, hvis der er en.")),
         "protected": Q(
             _l("Så kan andre ikke slå din adresse op. Du behøver ikke at svare."),
-            _l("Så kan andre ikke slå adressen op. Du behøver ikke at svare."),
+            _l("Så kan andre ikke slå adressen op. Det er frivilligt at svare."),
         ),
     }
     optional_fields = frozenset({"protected"})
@@ -166,7 +166,10 @@ class ContactForm(StepForm):
     heading = Q(
         _l("Hvordan kan kommunen kontakte dig?"), _l("Hvordan kan kommunen kontakte %(name)s?")
     )
-    lead = Q(_l("Skriv det, du har. Du skal ikke have begge dele."))
+    lead = Q(
+        _l("Skriv det, du har. Du skal ikke have begge dele."),
+        _l("Skriv det, %(name)s har. Det er nok med det ene."),
+    )
     labels = {
         "phone": Q(_l("Telefon")),
         "email": Q(_l("E-mail")),
@@ -217,7 +220,10 @@ class MeetingHelpForm(StepForm):
             Choice(
                 "companion",
                 Q(_l("At have en med")),
-                Q(_l("Du må altid have en med til møder. Det kaldes en bisidder.")),
+                Q(
+                    _l("Du må altid have en med til møder. Det kaldes en bisidder."),
+                    _l("%(Name)s må altid have en med til møder. Det kaldes en bisidder."),
+                ),
             ),
             Choice("accessible_place", Q(_l("Et sted uden trapper"))),
             Choice("none", Q(_l("Nej")), exclusive=True),
@@ -284,16 +290,26 @@ class ConsentForm(StepForm):
         _l("Må kommunen hente oplysninger om dig?"),
         _l("Må kommunen hente oplysninger om %(name)s?"),
     )
+    # Applying for someone else, the consent is still that person's: the relative answers
+    # what the person wants, and it is the person who may say yes later or take it back.
     lead = Q(
         _l(
             "Det kan gøre sagen hurtigere. Du kan også sige ja senere. Og du kan altid tage dit ja tilbage."
-        )
+        ),
+        _l(
+            "Det kan gøre sagen hurtigere. Svar det, som %(name)s selv vil. %(Name)s kan også sige ja senere. Og %(name)s kan altid tage sit ja tilbage."
+        ),
     )
     labels = {
         "sources": Q(_l("Hvor må kommunen spørge?")),
         "kinds": Q(_l("Hvilke oplysninger må kommunen få?")),
     }
-    hints = {"kinds": Q(_l("Svar kun, hvis du har sagt ja ovenfor."))}
+    hints = {
+        "kinds": Q(
+            _l("Svar kun, hvis du har sagt ja ovenfor."),
+            _l("Svar kun, hvis %(name)s har sagt ja ovenfor."),
+        )
+    }
     optional_fields = frozenset({"kinds"})
     options = {
         "sources": (

@@ -75,7 +75,10 @@ class HelpLevelForm(StepForm):
         "help_level": Q(
             _l(
                 "Tænk på en almindelig dag. Det er dit eget svar. Kommunen vurderer det selv bagefter."
-            )
+            ),
+            _l(
+                "Tænk på en almindelig dag for %(name)s. Svaret er kun et bud. Kommunen vurderer det selv bagefter."
+            ),
         )
     }
     options = {
@@ -271,7 +274,12 @@ class OfferWishForm(StepForm):
         "offer": Q(_l("Ønsker du et bestemt tilbud?"), _l("Ønsker %(name)s et bestemt tilbud?")),
         "offer_text": Q(_l("Hvis et andet tilbud: Hvilket?")),
     }
-    hints = {"offer": Q(_l("Skriv det, hvis du har et ønske. Det er kommunen, der bestemmer."))}
+    hints = {
+        "offer": Q(
+            _l("Skriv det, hvis du har et ønske. Det er kommunen, der bestemmer."),
+            _l("Skriv det, hvis %(name)s har et ønske. Det er kommunen, der bestemmer."),
+        )
+    }
     optional_fields = frozenset({"offer_text"})
 
     @classmethod
@@ -339,7 +347,7 @@ class OtherInfoForm(StepForm):
             Optional(),
             Length(
                 max=FREE_TEXT_MAX,
-                message=_l("Du kan højst skrive 2000 tegn. Gør teksten lidt kortere."),
+                message=_l("Teksten må højst have 2000 tegn. Gør den lidt kortere."),
             ),
             no_control_characters,
         ]
@@ -347,7 +355,8 @@ class OtherInfoForm(StepForm):
     labels = {"text": Q(_l("Er der andet, kommunen skal vide?"))}
     hints = {
         "text": Q(
-            _l("Skriv med dine egne ord. Du kan også springe over. Du kan højst skrive 2000 tegn.")
+            _l("Skriv med dine egne ord. Du kan også springe over. Du kan højst skrive 2000 tegn."),
+            _l("Skriv med egne ord. Det er frivilligt. Der er plads til 2000 tegn."),
         )
     }
     optional_fields = frozenset({"text"})
