@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -20,6 +21,8 @@ from flask import (
 )  # fmt: skip
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
@@ -71,6 +74,8 @@ def address_digest() -> str:
 @access("public")
 @db.transactional_on_post
 def login() -> ResponseReturnValue:
+    """`afbrudt`: a form was sent after the session had ended, so what was in it is lost; the
+    page says so (the text itself is never kept, neither here nor in a cookie)."""
     form = LoginForm()
     refused = False
     if request.method == "POST" and form.validate():
@@ -85,14 +90,52 @@ def login() -> ResponseReturnValue:
         except staff_auth.TooManyAttempts as err:
             current_app.logger.warning("Staff login throttled (%s)", err.reason)
             metrics.login_refused("throttled")
-            return render_template("staff/login.html", form=form, refused=True), 429
+            return render_template("staff/login.html", form=form, refused=True,
+                                   interrupted=interrupted()), 429  # fmt: skip
         except staff_auth.LoginRefused as err:
             current_app.logger.warning("Staff login refused (%s)", err.reason)
             metrics.login_refused("password")
             refused = True
         else:
             return second_step(staff)
-    return render_template("staff/login.html", form=form, refused=refused)
+    return render_template(
+        "staff/login.html", form=form, refused=refused, interrupted=interrupted()
+    )
+
+
+INTERRUPTED = "afbrudt"
+
+
+def interrupted() -> bool:
+    return request.args.get(INTERRUPTED) == "1"
+
+
+def page_for(target: str) -> str:
+    """Where a login goes on to: the address asked for, or, where that only takes a form's POST
+    (a decision's, say), the page the form was on, the nearest address above it that opens.
+    Never a "page not found" for what was a button."""
+    path = target.split("?", 1)[0]
+    adapter = current_app.url_map.bind("localhost")
+    while path.startswith(bp.url_prefix + "/"):  # type: ignore[operator]
+        try:
+            adapter.match(path, method="GET")
+        except (MethodNotAllowed, NotFound, RequestRedirect):
+            path = path.rsplit("/", 1)[0]
+            continue
+        return target if path == target.split("?", 1)[0] else path
+    return url_for("staff.queue")
+
+
+def form_page() -> str:
+    """The page a form sent after the session ended was on: the page the browser names as
+    its referrer (sent within the site, see portal.web.security), else the nearest page above
+    the form's address; the form's own address (a decision's) may open something else, or
+    nothing. Only the path: a query string stays out of the login address."""
+    referrer = urlsplit(request.referrer or "")
+    on_site = referrer.netloc == request.host and referrer.path != url_for("staff.login")
+    if on_site and referrer.path.startswith(bp.url_prefix + "/"):  # type: ignore[operator]
+        return page_for(referrer.path)
+    return page_for(request.path.rsplit("/", 1)[0])
 
 
 PENDING_KEY = "staff_pending"
@@ -176,7 +219,7 @@ def start_session(staff: StaffUser, now: Any) -> Response:
     # A fresh session at login: nothing from before (a draft, an old token) carries over.
     session.clear()
     session[SEEN_KEY] = int(time.time())
-    target = safe_next(request.args.get("next"), url_for("staff.queue"))
+    target = page_for(safe_next(request.args.get("next"), url_for("staff.queue")))
     response = make_response(redirect(target, 303))
     response.set_cookie(
         COOKIE, opened.token, httponly=True, samesite="Strict", path="/sagsbehandler",
@@ -216,6 +259,9 @@ def staff_only() -> ResponseReturnValue | None:
     """Before every staff view (access("staff")): a live session, else the login page, which
     brings the caseworker back here. Each page seen renews the idle clock."""
     staff = current_staff()
+    if staff is None and request.method == "POST":
+        # A form sent after the session ended: its text is lost, and the login page says so.
+        return redirect(url_for("staff.login", next=form_page(), **{INTERRUPTED: 1}), 303)
     if staff is None:
         return redirect(url_for("staff.login", next=request.path), 303)
     session[SEEN_KEY] = int(time.time())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pyotp
 import pytest
@@ -18,7 +19,7 @@ from portal import casework
 from portal.db.models import Application, AuditEvent, StaffRole, StaffUser, Status, utcnow
 from portal.web.db import database
 from tests.web.journey import answer_until, submit
-from tests.web.staff import csrf_from, login, make_staff, staff_client
+from tests.web.staff import PASSWORD, csrf_from, login, make_staff, staff_client
 
 ADMIN = "/sagsbehandler/admin/medarbejdere"
 GRANT = {"decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2025",
@@ -235,3 +236,60 @@ def test_an_admin_cannot_reset_another_municipalitys_authenticator(required: Fla
     assert no_csrf.status_code == 400
     with database(required).transaction() as session:
         assert session.get(StaffUser, anna).totp_secret_enc is not None  # type: ignore[union-attr]
+
+
+# 3. A form sent after the session ended ------------------------------------------------------
+
+
+def log_in_at(client: FlaskClient, address: str, email: str):  # type: ignore[no-untyped-def]
+    return client.post(address, data={"email": email, "password": PASSWORD,
+                                      "csrf_token": csrf_from(client, address)})  # fmt: skip
+
+
+def test_a_decision_sent_after_logout_says_it_was_not_saved_and_leads_back_to_the_case(
+    app: Flask,
+) -> None:
+    application_id = submitted(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    assert post_case(ida, application_id, "tag").status_code == 303
+    case = f"/sagsbehandler/sag/{application_id}"
+    token = csrf_from(ida, case)
+    elsewhere = app.test_client()
+    login(elsewhere, "ida@vejen.dk")
+    elsewhere.post(
+        "/sagsbehandler/logout-alle-steder",
+        data={"csrf_token": csrf_from(elsewhere, "/sagsbehandler/")},
+    )
+
+    sent = {**GRANT, "reasons": "Personlige grunde", "csrf_token": token}
+    response = ida.post(f"{case}/afgoerelse", data=sent)
+    assert response.status_code == 303
+    address = response.headers["Location"]
+    from_page = ida.post(
+        f"{case}/afgoerelse", data=sent, headers={"Referer": f"http://localhost{case}"}
+    )
+    assert from_page.headers["Location"] == address
+    assert "Personlige" not in address and "granted" not in address, address
+    page = ida.get(address).get_data(as_text=True)
+    assert "Det, du skrev, er ikke gemt." in page
+    assert "Personlige grunde" not in page
+
+    after = log_in_at(ida, address, "ida@vejen.dk")
+    assert after.status_code == 303 and after.headers["Location"] == case, address
+    assert ida.get(case).status_code == 200
+
+
+def test_a_login_link_to_a_post_only_address_opens_the_page_the_form_was_on(app: Flask) -> None:
+    make_staff(app, "575", "ida@vejen.dk")
+    for asked, lands in [
+        ("/sagsbehandler/sag/3/tag", "/sagsbehandler/sag/3"),
+        ("/sagsbehandler/tag-naeste", "/sagsbehandler/"),
+        ("/sagsbehandler/?status=received", "/sagsbehandler/?status=received"),
+        ("/sagsbehandler/sag/3", "/sagsbehandler/sag/3"),
+    ]:
+        client = app.test_client()
+        response = log_in_at(client, f"/sagsbehandler/login?next={quote(asked)}", "ida@vejen.dk")
+        assert response.headers["Location"] == lands, asked
+        assert "Du var logget ud" not in client.get(
+            f"/sagsbehandler/login?next={quote(asked)}"
+        ).get_data(as_text=True)
