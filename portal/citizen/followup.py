@@ -13,12 +13,12 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.exceptions import NotFound
 
-from portal import applications, journey, statuses
+from portal import applications, deadlines, journey, statuses
 from portal.citizen import session as drafts_in_session
 from portal.citizen.resume import ResumeMailForm, queue_visitor_mail
 from portal.citizen.routes import bp
 from portal.citizen.submit import SUBMITTED_KEY
-from portal.db.models import Application, Status
+from portal.db.models import Application, Status, utcnow
 from portal.extensions import csrf
 from portal.guidance_layout import cited
 from portal.web import db
@@ -218,21 +218,29 @@ def status_context(application: Application, by_representative: bool) -> dict[st
     standard = drafts_in_session.standards().get(application.municipality_code)
     # Who handles the case; the standards give no phone numbers, so none is shown.
     lang = str(get_locale())
-    contact = standard.next_steps.unit.to_dict(by_representative) if standard else None
-    contact_lines, sources = cited([contact], lang)
+    steps = standard.next_steps if standard else None
+    contact = steps.unit.to_dict(by_representative) if steps else None
+    processing = steps.processing_time.to_dict(by_representative) if steps else None
+    shown, sources = cited([processing, contact], lang)
+    is_open = application.status in statuses.OPEN
+    due = deadlines.due_date(application.received_at, steps.processing_weeks if steps else None)
     return {
         "application": application,
+        "processing_lines": [s for s in shown if processing and s.id == processing["id"]],
+        "contact_lines": [s for s in shown if contact and s.id == contact["id"]],
+        # While the case is open: the day the answer is due, where the standard gives one.
+        "due": due if is_open else None,
+        "overdue": is_open and deadlines.is_overdue(due, deadlines.danish_date(utcnow())),
         "events": events,
         "status_text": STATUS_TEXT,
         "standard": standard,
-        "contact_lines": contact_lines,
         "sources": sources,
         "texts": source_texts(
             standard.name.get(lang) if standard else "",
             standard.document.get(lang) if standard else None,
             len(sources),
         ),
-        "can_withdraw": application.status in statuses.OPEN,
+        "can_withdraw": is_open,
         "lang": lang,
     }
 
