@@ -18,6 +18,7 @@ import contextlib
 import cProfile
 import io
 import logging
+import os
 import pstats
 import statistics
 import sys
@@ -165,6 +166,8 @@ def profile(portal: Any, page: str, count: int) -> None:
     stats = pstats.Stats(prof)
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(30)
+    if dump := os.environ.get("WSGI_BENCH_PSTATS"):
+        stats.dump_stats(dump)
 
 
 if __name__ == "__main__":
