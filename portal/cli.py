@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from datetime import timedelta
@@ -15,10 +16,10 @@ import click
 from alembic.migration import MigrationContext
 from cryptography.fernet import Fernet
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, ScriptInfo, pass_script_info, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, load_dotenv, pass_script_info, with_appcontext
 from sqlalchemy import URL, Engine
 
-from portal import passwords, retention, staff_auth
+from portal import env_file, passwords, retention, staff_auth
 from portal.config import ConfigError
 from portal.db import migrate as migrations
 from portal.db import rotation
@@ -28,10 +29,35 @@ from portal.web import services
 from portal.web.db import database
 
 
+def _load_env_file(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    # Flask's own -e needs python-dotenv, which the portal does not install, and reads quotes
+    # and `export` differently from systemd. The file's values replace the environment's, as
+    # under systemd, so `portal -e /etc/portal/portal.env …` runs with the units' settings.
+    if value is not None:
+        try:
+            os.environ.update(env_file.read(value))
+        except env_file.EnvFileError as err:
+            raise click.BadParameter(str(err), ctx=ctx, param=param) from None
+    if ctx.obj.load_dotenv_defaults:
+        load_dotenv(None)  # Flask's tip when a .env file lies about (python-dotenv absent)
+
+
+ENV_FILE_OPTION = click.Option(
+    ["-e", "--env-file"], type=click.Path(exists=True, dir_okay=False), is_eager=True,
+    expose_value=False, callback=_load_env_file,
+    help="Read settings from this file, as the systemd units do (EnvironmentFile=): "
+    "NAME=value lines, # comments. They replace the same names in the environment.",
+)  # fmt: skip
+
+
 def main() -> None:
     from portal import create_app
 
     cli = FlaskGroup(create_app=lambda: create_app(), help=__doc__)
+    cli.params = [ENV_FILE_OPTION if p.name == "env_file" else p for p in cli.params]
+    # Needs no app: found before the app is made, so it neither checks the settings (a new
+    # portal.env still says CHANGE-ME) nor creates an instance folder where it is run.
+    cli.add_command(new_data_key_command)
     try:
         cli.main(prog_name="portal")
     except ConfigError as err:

@@ -4,9 +4,12 @@ gives a way into the admin pages, `portal rotate-keys` says first what must be t
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from subprocess import CompletedProcess, run
 
 import pytest
 from cryptography.fernet import Fernet
@@ -14,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 
-from portal import cli
+from portal import cli, env_file
 from portal.config import DEV_DATA_KEY
 from portal.db.models import Application, StaffRole, StaffUser
 from portal.web.db import database
@@ -162,3 +165,62 @@ def test_a_server_without_the_new_key_shows_the_portals_error_page(
             assert "DecryptionError" not in html, path
     finally:
         database(old_server).engine.dispose()
+
+
+def portal(*args: str, cwd: Path, env: dict[str, str] | None = None) -> CompletedProcess[str]:
+    """The installed `portal` command in a clean environment (no settings of the test run)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PORTAL_", "DATABASE_"))}
+    return run(
+        [sys.executable, "-c", "from portal.cli import main; main()", *args],
+        cwd=cwd, env={**clean, **(env or {})}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_the_env_file_option_reads_the_units_settings_file(tmp_path: Path) -> None:
+    """`portal -e /etc/portal/portal.env …`, which `portal --help` offers, works without
+    python-dotenv, reads the file as systemd does, and its values win over the environment."""
+    instance = tmp_path / "instance"
+    settings = tmp_path / "portal.env"
+    settings.write_text(
+        "# comment\n; another\n\n"
+        f"PORTAL_INSTANCE_PATH = {instance}\n"
+        f"DATABASE_URL=sqlite:///{tmp_path}/from-file.sqlite3\n",
+        encoding="utf-8",
+    )
+    elsewhere = {"DATABASE_URL": f"sqlite:///{tmp_path}/from-environment.sqlite3"}
+    result = portal("-e", str(settings), "migrate", cwd=tmp_path, env=elsewhere)
+    assert result.returncode == 0, result.stderr
+    assert f"Created the SQLite database {tmp_path}/from-file.sqlite3" in result.stdout
+    assert not (tmp_path / "from-environment.sqlite3").exists()
+    help_text = portal("--help", cwd=tmp_path, env={"PORTAL_INSTANCE_PATH": str(instance)})
+    assert "--env-file" in help_text.stdout and "python-dotenv" not in help_text.stdout
+
+
+@pytest.mark.parametrize(
+    "line", ['SECRET_KEY="s3cret-value"', "SECRET_KEY='s3cret-value'", "SECRET_KEY=s3cret\\value",
+             "export SECRET_KEY=s3cret-value", "s3cret-value"],
+)  # fmt: skip
+def test_the_env_file_refuses_what_systemd_would_read_differently(
+    tmp_path: Path, line: str
+) -> None:
+    settings = tmp_path / "portal.env"
+    settings.write_text(f"PORTAL_ENV=test\n{line}\n", encoding="utf-8")
+    result = portal("-e", str(settings), "migrate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "line 2" in result.stderr
+    assert "s3cret" not in result.stderr + result.stdout
+    assert not (tmp_path / "instance").exists()
+
+
+def test_new_data_key_needs_no_settings_and_leaves_no_instance_folder(tmp_path: Path) -> None:
+    """Step 3 of README's Production: portal.env still says CHANGE-ME, run as root anywhere."""
+    result = portal("new-data-key", cwd=tmp_path, env={"PORTAL_ENV": "production"})
+    assert result.returncode == 0, result.stderr
+    Fernet(result.stdout.strip().encode())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_example_settings_file_is_read_as_systemd_reads_it() -> None:
+    example = env_file.read(Path(__file__).parents[2] / "deploy" / "portal.env.example")
+    assert example["PORTAL_ENV"] == "production"
+    assert example["DATABASE_URL"] == "postgresql+psycopg://portal:CHANGE-ME@127.0.0.1/portal"
