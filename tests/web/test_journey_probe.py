@@ -239,3 +239,13 @@ def test_another_person_from_digital_fuldmagt_asks_their_names_and_details_again
     }  # fmt: skip
     after = journey.revise(before, "fuldmagt", {"person": "0202401234"})
     assert set(after) == {"who", "fuldmagt", "days", "login_offers"}
+
+
+def test_back_to_for_yourself_asks_the_details_again_and_drops_the_representative(
+    client: FlaskClient,
+) -> None:
+    answer_until(client, other=True)
+    assert change_from_check(client, "/ansoeg/hvem", {"who": "self"}) == "/ansoeg/vejledning"
+    assert answer_until(client) == "/ansoeg/tjek"
+    html = client.get("/ansoeg/tjek").get_data(as_text=True)
+    assert "Ole Hansen" not in html and "Karen Hansen" in html
