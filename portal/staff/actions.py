@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from portal import applications, casework
 from portal.db.models import utcnow
+from portal.deadlines import danish_date
 from portal.staff.auth import audit, bp
 from portal.staff.case_forms import DecisionForm, NoteForm, ReopenForm, RequestInformationForm
 from portal.staff.cases import case_context, own_application, staff
@@ -64,7 +65,8 @@ def request_information(application_id: int) -> ResponseReturnValue:
 @access("staff")
 @db.transactional
 def decide(application_id: int) -> ResponseReturnValue:
-    form = DecisionForm()
+    received = danish_date(own_application(application_id).received_at)
+    form = DecisionForm(received_on=received)
     return act(application_id, form, "decide", lambda a: applications.decide(
         db.session(), cipher(), a, staff().id,
         form.decision(standards().get(a.municipality_code))), "afgoerelse")  # fmt: skip

@@ -15,14 +15,22 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal import applications, decisions
 from portal.applications import Outcome
+from portal.db.models import utcnow
+from portal.deadlines import danish_date
 from portal.standards import Standard
 from portal.web.fields import DatePartsField, optional_choice
 from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.questions.base import no_control_characters
 from portal.web.services import standards
+from portal.web.text import day
 
 TEXT_MAX = 2000
+
+
+def today() -> date:
+    """Today in Denmark, where the decision is made (the server may keep another clock)."""
+    return danish_date(utcnow())
 
 
 def long_text(label: Any, required: Any, too_long: Any, odd_characters: Any) -> TextAreaField:
@@ -133,8 +141,10 @@ class DecisionForm(PortalForm):
         ],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, received_on: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The Danish date the application came in: no decision can be older than that.
+        self.received_on = received_on
         standard = standards().get(g.staff.municipality_code)
         self.listed_offers = [o.name.da for o in standard.offers.items] if standard else []
         self.offer.choices = [
@@ -172,8 +182,16 @@ class DecisionForm(PortalForm):
             # The date field's own messages do not say which date: these do.
             no_such_day = str(field.errors[0]) == str(NO_SUCH_DATE)
             field.errors[:] = [NO_SUCH_DECISION_DATE if no_such_day else DATE_AS_NUMBERS]
-        elif field.data is not None and field.data > date.today():
+        elif field.data is not None and field.data > today():
             field.errors.append(_l("Datoen for afgørelsen kan ikke være senere end i dag."))
+        elif field.data is not None and self.received_on and field.data < self.received_on:
+            field.errors.append(
+                _l(
+                    "Datoen for afgørelsen kan ikke være før den dag, ansøgningen kom ind: "
+                    "%(date)s.",
+                    date=day(self.received_on),
+                )
+            )
 
     def _check_grant(self) -> None:
         listed, typed = (self.offer.data or "").strip(), (self.offer_other.data or "").strip()
@@ -189,7 +207,7 @@ class DecisionForm(PortalForm):
 
     def decision(self, standard: Standard | None) -> applications.Decision:
         outcome = self.chosen or Outcome.REFUSED  # validate() has made sure there is one
-        decided = self.decided_on.data or date.today()
+        decided = self.decided_on.data or today()
         grant: dict[str, Any] = {}
         if outcome in GRANTS:
             # A refusal grants nothing, whatever was left in the grant's fields.
@@ -240,6 +258,6 @@ def empty_case_forms() -> dict[str, FlaskForm]:
     return {
         "NoteForm": NoteForm(formdata=None),
         "RequestInformationForm": RequestInformationForm(formdata=None),
-        "DecisionForm": DecisionForm(formdata=None, data={"decided_on": date.today()}),
+        "DecisionForm": DecisionForm(formdata=None, data={"decided_on": today()}),
         "ReopenForm": ReopenForm(formdata=None),
     }

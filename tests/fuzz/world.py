@@ -33,6 +33,7 @@ from portal.outbox import queue, targets
 from portal.staff.auth import COOKIE, SEEN_KEY
 from portal.statuses import CLOSED
 from portal.web.db import database
+from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.journey import answer_until, status_links, submit
 from tests.web.staff import PASSWORD
 
@@ -41,8 +42,7 @@ MUNICIPALITY = "575"
 API_TOKEN = "fuzz-api-token-0123456789abcdefghijklmnop"
 STAFF_PAGE = "/sagsbehandler/"
 ENROL = "/sagsbehandler/login/opsaet"
-REFUSAL = {"outcome": "refused", "reasons": "Fuzz", "decided_on-day": "1",
-           "decided_on-month": "1", "decided_on-year": "2026"}  # fmt: skip
+REFUSAL = {"outcome": "refused", "reasons": "Fuzz", **DECIDED_TODAY}
 # Citizen pages about an application already sent, seen by the one who sent it.
 AFTER_SENDING = {"citizen.receipt", "citizen.receipt_pdf", "citizen.status",
                  "citizen.withdraw", "citizen.decision_letter"}  # fmt: skip

@@ -11,14 +11,14 @@ from sqlalchemy import select
 from portal.db.models import Application
 from portal.web.db import database
 from tests.outbox.smtp import send_mail_to, smtp_server
+from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.helpers import set_language
 from tests.web.journey import answer_until, status_links, submit
 from tests.web.outbox import drain
 from tests.web.staff import csrf_from, staff_client
 
 DECISION = {
-    "outcome": "granted", "decided_on-day": "1", "decided_on-month": "12",
-    "decided_on-year": "2026", "offer": "Kærhøj", "days": "3", "day_length": "full",
+    "outcome": "granted", **DECIDED_TODAY, "offer": "Kærhøj", "days": "3", "day_length": "full",
     "transport": "yes",
 }  # fmt: skip
 

@@ -15,11 +15,12 @@ from sqlalchemy import select
 
 from portal.db.models import Application, OutboxKind, OutboxMessage, StaffUser, Status
 from portal.web.db import database
+from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.helpers import parse
 from tests.web.journey import answer_until, submit
 from tests.web.staff import csrf_from, staff_client
 
-DATE = {"decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2025"}
+DATE = DECIDED_TODAY
 GRANT = {**DATE, "offer": "Kærhøj", "days": "3", "day_length": "full", "transport": "yes"}
 
 

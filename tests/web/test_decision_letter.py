@@ -20,11 +20,12 @@ from portal.standards import SourceKind, load_all
 from portal.standards.laws import LAWS
 from portal.standards.lix import lix
 from portal.web.db import database
+from tests.web.decision_dates import DECIDED_TODAY, TODAY_IN_DANISH
 from tests.web.helpers import readable_sentences, set_language
 from tests.web.journey import answer_until, status_links, submit
 from tests.web.staff import csrf_from, staff_client
 
-DATE = {"decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2025"}
+DATE = DECIDED_TODAY
 REASONS = "Du har brug for tre dage. Så kan du være sammen med andre. Det har du sagt selv."
 DECISIONS = {
     "granted": {**DATE, "outcome": "granted", "offer": "Kærhøj", "days": "3",
@@ -153,7 +154,7 @@ def test_a_partial_grant_letter_says_what_why_the_law_and_how_to_complain(app: F
     with database(app).transaction() as session:
         reference = session.get(Application, case.id).reference  # type: ignore[union-attr]
     for expected in (
-        "Vejen Kommune", "Karen Hansen", reference, "1. december 2025",
+        "Vejen Kommune", "Karen Hansen", reference, TODAY_IN_DANISH,
         "Du får en del af det, du har søgt om.", "Kærhøj", "Dage om ugen 3", "Halve dage",
         "Kommunen betaler ikke kørsel.", REASONS, "serviceloven § 104", "Sådan klager du",
         "Du skal klage inden 4 uger.", f"Kilde: {LAW}.",

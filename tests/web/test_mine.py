@@ -17,6 +17,7 @@ from portal.web.db import database
 from tests.oidc import people
 from tests.oidc.running import RunningProvider
 from tests.oidc.steps import log_in
+from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.helpers import readable_sentences, set_language, visible_text
 from tests.web.journey import token
 from tests.web.own_applications import KAREN, apply, citizen
@@ -145,7 +146,7 @@ def test_the_decision_letter_from_my_applications(
     staff = staff_client(login_app, "575", "sagsbehandler@575.dk")
     path = f"/sagsbehandler/sag/{applied.id}"
     for action, data in [("tag", {}), ("afgoerelse", {
-        "decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2025",
+        **DECIDED_TODAY,
         "outcome": "partly_granted", "offer": "Kærhøj", "days": "3", "day_length": "half",
         "transport": "no", "reasons": "Du har brug for tre dage.",
     })]:  # fmt: skip

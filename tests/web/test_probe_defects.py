@@ -18,6 +18,7 @@ from portal import applications, casework
 from portal.db.models import Application, ReferenceCounter, StaffRole
 from portal.staff import cases as staff_cases
 from portal.web.db import database
+from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.journey import ANSWERS, answer_until, errors, post_step, submit, token
 from tests.web.staff import csrf_from, login, make_staff, staff_client
 
@@ -135,9 +136,7 @@ def decision_data(**overrides: str) -> dict[str, str]:
         "outcome": "granted",
         "offer_other": "Værkstedet",
         "days": "3",
-        "decided_on-day": "1",
-        "decided_on-month": "1",
-        "decided_on-year": "2026",
+        **DECIDED_TODAY,
         **overrides,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.journey import answer_until, status_links, submit
 from tests.web.staff import csrf_from, staff_client
 
@@ -53,8 +54,7 @@ def test_a_decision_appears_on_the_status_page(app: Flask) -> None:
     staff = staff_client(app, "575", "ida@vejen.dk")
     post(staff, application_id, "tag", {})
     decision = {
-        "outcome": "granted", "decided_on-day": "1", "decided_on-month": "12",
-        "decided_on-year": "2026", "offer": "Kærhøj", "days": "3", "day_length": "full",
+        "outcome": "granted", **DECIDED_TODAY, "offer": "Kærhøj", "days": "3", "day_length": "full",
         "transport": "yes",
     }  # fmt: skip
     assert post(staff, application_id, "afgoerelse", decision).status_code == 303  # type: ignore[attr-defined]
@@ -68,7 +68,7 @@ def test_a_refusal_needs_its_reasons(app: Flask) -> None:
     staff = staff_client(app, "575", "ida@vejen.dk")
     post(staff, application_id, "tag", {})
     response = post(staff, application_id, "afgoerelse", {
-        "outcome": "refused", "decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2026",
+        "outcome": "refused", **DECIDED_TODAY,
     })  # fmt: skip
     html = response.get_data(as_text=True)  # type: ignore[attr-defined]
     assert "Skriv begrundelsen for afslaget." in html
@@ -89,8 +89,7 @@ def test_a_decided_case_can_be_reopened_with_a_reason_the_citizen_does_not_see(a
     staff = staff_client(app, "575", "ida@vejen.dk")
     post(staff, application_id, "tag", {})
     post(staff, application_id, "afgoerelse", {
-        "outcome": "refused", "decided_on-day": "1", "decided_on-month": "12",
-        "decided_on-year": "2026", "reasons": "Behovet dækkes af et værested.",
+        "outcome": "refused", **DECIDED_TODAY, "reasons": "Behovet dækkes af et værested.",
     })  # fmt: skip
     assert (
         post(staff, application_id, "genaabn", {"reason": "Intern fejl i vurderingen"}).status_code
@@ -142,8 +141,7 @@ def test_the_overview_counts_only_the_own_municipality_and_draws_without_javascr
     staff = staff_client(app, "575", "ida@vejen.dk")
     post(staff, application_id, "tag", {})
     post(staff, application_id, "afgoerelse", {
-        "outcome": "granted", "decided_on-day": "1", "decided_on-month": "12",
-        "decided_on-year": "2026", "offer": "Kærhøj", "days": "3",
+        "outcome": "granted", **DECIDED_TODAY, "offer": "Kærhøj", "days": "3",
     })  # fmt: skip
     roskilde = staff_client(app, "265", "ole@roskilde.dk")
     vejen_html = staff.get("/sagsbehandler/overblik").get_data(as_text=True)

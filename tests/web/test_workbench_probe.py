@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from tests.web.decision_dates import TODAY
 from tests.web.staff import staff_client
 from tests.web.test_staff_actions import citizen_with_application, post
 
 CASE = "/sagsbehandler/sag/{}"
-TODAY = date.today()
+
 GRANT = {
     "outcome": "granted", "decided_on-day": str(TODAY.day), "decided_on-month": str(TODAY.month),
     "decided_on-year": str(TODAY.year), "offer": "Kærhøj", "days": "3", "day_length": "full",
@@ -57,10 +57,15 @@ def test_the_reason_for_a_reopen_stands_on_the_case_and_in_the_pdf_not_for_the_c
 ) -> None:
     citizen, link, application_id, staff = taken(app)
     post(staff, application_id, "afgoerelse", REFUSAL)
-    assert post(staff, application_id, "genaabn", {"reason": "Ny lægeerklæring kom."}).status_code == 303  # type: ignore[attr-defined]
+    assert (
+        post(staff, application_id, "genaabn", {"reason": "Ny lægeerklæring kom."}).status_code
+        == 303
+    )  # type: ignore[attr-defined]
     html = staff.get(CASE.format(application_id)).get_data(as_text=True)
     assert "Ny lægeerklæring kom." in html.split("Status undervejs")[1]
-    assert "Ny lægeerklæring kom." in pdf_text(staff.get(CASE.format(application_id) + "/sag.pdf").data)
+    assert "Ny lægeerklæring kom." in pdf_text(
+        staff.get(CASE.format(application_id) + "/sag.pdf").data
+    )
     assert "Ny lægeerklæring kom." not in citizen.get(link).get_data(as_text=True)
 
 
@@ -100,3 +105,38 @@ def test_the_letter_stays_readable_after_a_reopen_and_the_redecision_replaces_it
 def test_a_case_never_decided_has_no_letter(app: Flask) -> None:
     _citizen, _link, application_id, staff = taken(app)
     assert staff.get(CASE.format(application_id) + "/afgoerelse.pdf").status_code == 404
+
+
+def in_english(client: FlaskClient) -> None:
+    html = client.get("/sagsbehandler/overblik").get_data(as_text=True)
+    href = re.search(r'<a href="([^"]+)" lang="en"', html)
+    assert href is not None
+    client.get(href.group(1).replace("&amp;", "&"))
+
+
+def field_and_summary(html: str, message: str) -> bool:
+    """The message by the date field and, linked to it, in the error summary."""
+    summary = html.split('id="error-summary-heading"')[1].split("</nav>")[0]
+    return message in summary and html.count(message) >= 2
+
+
+def test_a_decision_date_before_the_application_came_in_is_refused(app: Flask) -> None:
+    _citizen, _link, application_id, staff = taken(app)
+    old = {**GRANT, "decided_on-day": "1", "decided_on-month": "1", "decided_on-year": "1901"}
+    response = post(staff, application_id, "afgoerelse", old)
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    said = "Datoen for afgørelsen kan ikke være før den dag, ansøgningen kom ind:"
+    assert field_and_summary(html, said)
+    in_english(staff)
+    html = post(staff, application_id, "afgoerelse", old).get_data(as_text=True)  # type: ignore[attr-defined]
+    assert field_and_summary(html, "The date of the decision cannot be before the day the")
+    # Nothing was decided: the case is still open.
+    assert "Tilbud: Kærhøj" not in staff.get(CASE.format(application_id)).get_data(as_text=True)
+
+
+def test_a_decision_date_in_the_future_is_refused(app: Flask) -> None:
+    _citizen, _link, application_id, staff = taken(app)
+    later = {**GRANT, "decided_on-year": str(TODAY.year + 1)}
+    html = post(staff, application_id, "afgoerelse", later).get_data(as_text=True)  # type: ignore[attr-defined]
+    assert field_and_summary(html, "Datoen for afgørelsen kan ikke være senere end i dag.")
