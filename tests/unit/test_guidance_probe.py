@@ -169,3 +169,51 @@ def test_no_line_of_the_guidance_disagrees_with_its_verdict(code: str, lang: str
         for line_id, sentence in disagreements(answers, code, lang)
     }
     assert sorted(found) == []
+
+
+# 3. Compared with the standards.
+def page_sentences(answers: Answers, code: str, lang: str = "da") -> list[tuple[str, str]]:
+    """(statement id, sentence) for every sentence the guidance page shows, in order."""
+    result = guidance(answers, STANDARDS[code], today=TODAY)
+    layout = arrange(json.loads(json.dumps(result.to_dict(name="Kim"))), lang)
+    lines = [line for row in layout.summary for line in row]
+    lines += [line for group in layout.groups for part in group.parts for line in part.lines]
+    return [(line.id, s) for line in lines for s in SENTENCE_END.split(line.text)]
+
+
+@pytest.mark.parametrize("help_level", [HelpLevel.A_LITTLE, HelpLevel.A_LOT])
+def test_roskilde_always_says_it_has_open_offers_too(help_level: HelpLevel) -> None:
+    # "Hvad er aktivitets- og samværstilbud?": Roskilde also has open offers, no application
+    # needed. Said to everyone among what the offer is; a little help also puts it to the
+    # person in "Kort fortalt" (rules.open_offers).
+    answers = Answers(Applicant.SELF, age=30, help_level=help_level)
+    said = {i for i, s in page_sentences(answers, "265") if "åbne tilbud" in s}
+    rule = {"rules.open_offers"} if help_level is HelpLevel.A_LITTLE else set()
+    assert said == {"offers.activities.open_offers", *rule}
+    statement = STANDARDS["265"].statement("offers.activities.open_offers")
+    assert statement.source.section == "Hvad er aktivitets- og samværstilbud?"
+
+
+def test_lyngby_says_plainly_that_the_fixed_daily_price_is_not_a_price_for_the_person() -> None:
+    own_payment = STANDARDS["173"].costs.own_payment
+    for other in (False, True):
+        da, en = own_payment.text("da", "Kim", other), own_payment.text("en", "Kim", other)
+        assert "pris" not in da and "price" not in en
+        assert "kommunen ikke betaler for" in da and "the municipality does not pay for" in en
+
+
+def test_vejen_says_what_materials_outside_the_production_are_in_everyday_words() -> None:
+    own_payment = STANDARDS["575"].costs.own_payment
+    for other in (False, True):
+        da, en = own_payment.text("da", "Kim", other), own_payment.text("en", "Kim", other)
+        assert "produktion" not in da and "production" not in en
+        assert "til andet end det, tilbuddet laver" in da
+
+
+@pytest.mark.parametrize("age", [30, 70])
+def test_naestved_says_continuing_past_pension_age_is_assessed_at_any_age(age: int) -> None:
+    # "Varighed": lasting as a starting point, but continuing past pension age is assessed.
+    answers = Answers(Applicant.SELF, age=age, difficulties=frozenset({Difficulty.MENTAL}))
+    duration = [s for i, s in page_sentences(answers, "370") if i == "scope.duration"]
+    assert duration[0] == "Som udgangspunkt er tilbuddet varigt, når man først har fået det."
+    assert duration[1].startswith("Efter pensionsalderen vurderer kommunen løbende")
