@@ -103,6 +103,8 @@ def test_changing_to_for_yourself_drops_the_answers_about_a_representative(
 ) -> None:
     answer_until(client, other=True)
     post_step(client, "/ansoeg/hvem?fra=tjek", {"who": "self"})
+    # The name, CPR number and the rest were about the other person: they are asked again.
+    assert answer_until(client) == "/ansoeg/tjek"
     html = client.get("/ansoeg/tjek").get_data(as_text=True)
     assert "Ole Hansen" not in html and "Karen Hansen" in html
 
