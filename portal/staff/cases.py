@@ -107,13 +107,25 @@ def row_id(raw: str | None) -> int | None:
     return int(raw)
 
 
+# The inbox's status filter besides each status: the open (undecided) cases, shown unless
+# asked otherwise, so decided cases do not pile up at the top of an oldest-first list; and all.
+OPEN_CASES, ALL_CASES = "aabne", "alle"
+
+
+def status_choice() -> str:
+    """?status= as the filter shows it: a status's value, "alle", or else the open cases."""
+    asked = request.args.get("status") or ""
+    known = asked == ALL_CASES or asked in Status.__members__.values()
+    return asked if known else OPEN_CASES
+
+
 def queue_filter(same: Application | None) -> casework.QueueFilter:
     if same is not None:
         return casework.QueueFilter(cpr_index=same.cpr_index, open_only=True)
-    status, who = request.args.get("status"), request.args.get("hvem")
+    status, who = status_choice(), request.args.get("hvem")
     return casework.QueueFilter(
         status=Status(status) if status in Status.__members__.values() else None,
-        mine=who == "mine", unassigned=who == "ledige",
+        open_only=status == OPEN_CASES, mine=who == "mine", unassigned=who == "ledige",
     )  # fmt: skip
 
 
@@ -130,13 +142,13 @@ def queue() -> str:
     more = len(found) > casework.PAGE_SIZE
     found = found[: casework.PAGE_SIZE]
     who = request.args.get("hvem") if request.args.get("hvem") in ("mine", "ledige") else None
-    audit("list", detail=f"status={where.status or '*'} hvem={who or '*'} "
+    audit("list", detail=f"status={where.status or status_choice()} hvem={who or '*'} "
                          f"cpr={'vist' if show_cpr else '-'} samme={same.id if same else '-'}")  # fmt: skip
     last = found[-1] if more and found else None
     rows = rows_for(found)
     return render_template(
         "staff/queue.html", rows=rows, status_text=STATUS_TEXT,
-        statuses=list(Status), current_status=where.status, who=who, form=None,
+        statuses=list(Status), status_choice=status_choice(), who=who, form=None,
         show_cpr=show_cpr, same=same, search=SearchForm(),
         nothing_free=request.args.get("besked") == "ingen-ledige",
         next_cursor=f"{last.received_at.isoformat()}_{last.id}" if last else None,

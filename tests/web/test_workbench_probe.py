@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from tests.web.decision_dates import TODAY
 from tests.web.staff import staff_client
+from tests.web.test_queue_statements import JENS, apply
 from tests.web.test_staff_actions import citizen_with_application, post
 
 CASE = "/sagsbehandler/sag/{}"
@@ -140,3 +141,26 @@ def test_a_decision_date_in_the_future_is_refused(app: Flask) -> None:
     later = {**GRANT, "decided_on-year": str(TODAY.year + 1)}
     html = post(staff, application_id, "afgoerelse", later).get_data(as_text=True)  # type: ignore[attr-defined]
     assert field_and_summary(html, "Datoen for afgørelsen kan ikke være senere end i dag.")
+
+
+def test_the_inbox_shows_the_open_cases_unless_asked_for_all(app: Flask) -> None:
+    _citizen, _link, decided, staff = taken(app)
+    post(staff, decided, "afgoerelse", REFUSAL)
+    waiting = apply(app, JENS)  # a second application, not decided
+    reference = {}
+    for application_id in (decided, waiting):
+        html = staff.get(CASE.format(application_id)).get_data(as_text=True)
+        found = re.search(r"Sag (AS-\d{4}-\d{6})", html)
+        assert found is not None
+        reference[application_id] = found.group(1)
+    inbox = staff.get("/sagsbehandler/").get_data(as_text=True)
+    assert reference[waiting] in inbox and reference[decided] not in inbox
+    assert '<option value="aabne" selected>Åbne sager</option>' in inbox
+    everything = staff.get("/sagsbehandler/?status=alle").get_data(as_text=True)
+    assert reference[waiting] in everything and reference[decided] in everything
+    assert '<option value="alle" selected>Alle</option>' in everything
+    refused = staff.get("/sagsbehandler/?status=refused").get_data(as_text=True)
+    assert reference[decided] in refused and reference[waiting] not in refused
+    # Anything else is the default, not everything.
+    odd = staff.get("/sagsbehandler/?status=%C2%B2").get_data(as_text=True)
+    assert reference[waiting] in odd and reference[decided] not in odd
