@@ -63,7 +63,9 @@ def test_the_installed_portal_migrates_and_serves_pages_from_a_folder_of_its_own
     portal = str(installed.bin / "portal")
 
     migrated = run([portal, "migrate"], env=env, cwd=site)
-    assert "Database is up to date (sqlite)" in migrated.stdout
+    # A new instance: the database is made in the site's own folder, and it says so.
+    database_file = (site / "instance" / "portal.sqlite3").resolve()
+    assert f"Created the SQLite database {database_file} and its tables" in migrated.stdout
     server = start([portal, "serve"], env, site, tmp_path / "serve.log")
     wait_until_up(server, port, "/healthz", HOST)
 
