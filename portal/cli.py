@@ -53,7 +53,15 @@ ENV_FILE_OPTION = click.Option(
 def main() -> None:
     from portal import create_app
 
-    cli = FlaskGroup(create_app=lambda: create_app(), help=__doc__)
+    def make_app() -> Flask:
+        # Here, not in create_app: the settings, -e's included, are read by now, and only a
+        # command typed by hand runs as root (the units run as User=portal).
+        refused = env_file.root_in_service_folder(os.environ.get("PORTAL_INSTANCE_PATH"))
+        if refused:
+            raise ConfigError(refused)
+        return create_app()
+
+    cli = FlaskGroup(create_app=make_app, help=__doc__)
     cli.params = [ENV_FILE_OPTION if p.name == "env_file" else p for p in cli.params]
     # Needs no app: found before the app is made, so it neither checks the settings (a new
     # portal.env still says CHANGE-ME) nor creates an instance folder where it is run.

@@ -1,4 +1,5 @@
-"""The settings file the systemd units read (/etc/portal/portal.env), read for `portal -e`.
+"""The settings file the systemd units read (/etc/portal/portal.env), read for `portal -e`,
+and the check that a command run by hand as root does not spoil the service's folder.
 
 systemd's EnvironmentFile= format, where systemd and this reader agree: NAME=value lines,
 blank lines and lines starting with # or ; skipped, space around the name and the value
@@ -8,6 +9,8 @@ guessed at, so a file this accepts means the same to the units. Pure: no Flask, 
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
 from pathlib import Path
 
@@ -34,3 +37,26 @@ def read(path: str | Path) -> dict[str, str]:
             )
         values[name] = value
     return values
+
+
+def root_in_service_folder(instance_path: str | None) -> str | None:
+    """Why a command must not run here, or None. Run as root, a command creates files in the
+    instance folder (the static cache, an SQLite database) that belong to root, and the
+    service's user can then neither rebuild nor write them: the portal stops starting. So
+    root is refused when the folder, or the nearest existing one above it, is another user's."""
+    if not instance_path or os.geteuid() != 0:
+        return None
+    folder = Path(instance_path)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    owner = folder.stat().st_uid
+    if owner == 0:
+        return None
+    try:
+        name = pwd.getpwuid(owner).pw_name
+    except KeyError:
+        name = str(owner)
+    return (
+        f"Run as root, this command would leave files in {instance_path} that the user {name} "
+        f"cannot use. Run it as that user: runuser -u {name} -- portal …"
+    )

@@ -224,3 +224,23 @@ def test_the_example_settings_file_is_read_as_systemd_reads_it() -> None:
     example = env_file.read(Path(__file__).parents[2] / "deploy" / "portal.env.example")
     assert example["PORTAL_ENV"] == "production"
     assert example["DATABASE_URL"] == "postgresql+psycopg://portal:CHANGE-ME@127.0.0.1/portal"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can be refused")
+def test_root_is_refused_where_the_service_user_keeps_its_files(tmp_path: Path) -> None:
+    """Run as root, `portal -e /etc/portal/portal.env create-staff …` made the static cache
+    in /var/lib/portal root's, and the service could no longer start."""
+    home = tmp_path / "var-lib-portal"
+    home.mkdir()
+    os.chown(home, 65534, 65534)  # nobody, standing in for the portal user
+    settings = tmp_path / "portal.env"
+    settings.write_text(
+        f"PORTAL_INSTANCE_PATH={home}/instance\nDATABASE_URL=sqlite:///{tmp_path}/p.sqlite3\n",
+        encoding="utf-8",
+    )
+    result = portal("-e", str(settings), "migrate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "runuser -u" in result.stderr and "-- portal" in result.stderr
+    assert list(home.iterdir()) == [] and not (tmp_path / "p.sqlite3").exists()
+    os.chown(home, 0, 0)  # the folder root owns: root may
+    assert portal("-e", str(settings), "migrate", cwd=tmp_path).returncode == 0
