@@ -133,6 +133,10 @@ class TriggeredRule:
     effect: Effect
     statement: Statement
     law: str | None  # the law a threshold in the rule's condition comes from
+    # The general lines this rule speaks to for the person: a rule fired by the days they
+    # want is about the days (Vejen: fewer days need an assessment), so "Kort fortalt" says
+    # it once, in the rule, and leaves the general line to the details.
+    about: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +221,13 @@ class Guidance:
             },
             "next_steps": [s(x) for x in _next_lines(self.next_steps)],
             "special_rules": [
-                {"id": r.id, "effect": r.effect.value, "law": r.law, "statement": s(r.statement)}
+                {
+                    "id": r.id,
+                    "effect": r.effect.value,
+                    "law": r.law,
+                    "about": list(r.about),
+                    "statement": s(r.statement),
+                }
                 for r in self.special_rules
             ],
         }
@@ -358,7 +368,14 @@ def _transport_status(condition: TransportCondition, answers: Answers) -> Transp
 
 
 def _triggered(rule: Rule) -> TriggeredRule:
-    return TriggeredRule(rule.id, rule.effect, rule.statement, rule.law)
+    return TriggeredRule(rule.id, rule.effect, rule.statement, rule.law, _about(rule))
+
+
+def _about(rule: Rule) -> tuple[str, ...]:
+    """The scope lines a rule's conditions make it speak to (see TriggeredRule.about)."""
+    days = any(c.days_per_week_below is not None for c in rule.when)
+    length = any(c.day_length_any for c in rule.when)
+    return (*(("scope.days",) if days else ()), *(("scope.day_length",) if length else ()))
 
 
 def _next_lines(steps: NextSteps) -> Iterator[Statement]:

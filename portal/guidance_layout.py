@@ -7,7 +7,8 @@ text the same way, older snapshots included.
 The promises, each tested:
 - "Kort fortalt" first: at most six lines about this person, in a fixed order: one verdict
   with the reason that decided it, the rules the answers touch, cost, transport, how much,
-  and the processing time where the standard states one.
+  and the processing time where the standard states one. A general line that a rule shown
+  there says for the person (Vejen: fewer days need an assessment) waits in the details.
 - The rest in a few groups that the page folds away.
 - No statement and no sentence twice on a page; what the standard does not say is one line.
 - Every statement keeps exactly one source, numbered in order of first use, listed once.
@@ -150,13 +151,16 @@ def arrange(snapshot: Snapshot, lang: str, lead: Sequence[StatementDict] = ()) -
     verdict = page.show(main)
     summary = [[verdict]] if verdict else []
     overflow: list[StatementDict] = []  # rules that did not fit; the rest have a group
-    for candidate, is_rule in _summary_candidates(snapshot):
+    spoken_to: set[str] = set()  # general lines a rule in the summary says for the person
+    for candidate, rule in _summary_candidates(snapshot):
         if len(summary) >= SUMMARY_MAX:
-            overflow.extend(candidate if is_rule else [])
+            overflow.extend([rule["statement"]] if rule else [])
             continue
-        line = page.show_all(x for x in candidate if not not_stated(x))
+        kept = [x for x in candidate if not not_stated(x) and x["id"] not in spoken_to]
+        line = page.show_all(kept)
         if line:
             summary.append(line)
+            spoken_to.update(rule.get("about", ()) if rule else ())
     groups = [
         g
         for g in (
@@ -214,17 +218,19 @@ def _deciding_reason(fit: dict[str, Any]) -> StatementDict | None:
     return None
 
 
-def _summary_candidates(snapshot: Snapshot) -> Iterator[tuple[list[StatementDict], bool]]:
-    """Lines 2-6 of "Kort fortalt", most personal first; True marks a rule."""
+def _summary_candidates(
+    snapshot: Snapshot,
+) -> Iterator[tuple[list[StatementDict], dict[str, Any] | None]]:
+    """Lines 2-6 of "Kort fortalt", most personal first, each with its rule if it is one."""
     for rule in snapshot["special_rules"]:
-        yield [rule["statement"]], True
+        yield [rule["statement"]], rule
     costs = snapshot["costs"]
-    yield list(_present([costs.get("free"), costs.get("own_payment")])), False
+    yield list(_present([costs.get("free"), costs.get("own_payment")])), None
     transport = snapshot["transport"]
-    yield [transport["status_line"] or transport["rule"]], False
-    yield [snapshot["scope"]["days"]], False
+    yield [transport["status_line"] or transport["rule"]], None
+    yield [snapshot["scope"]["days"]], None
     processing = [s for s in snapshot["next_steps"] if s and s["id"] == "next.processing_time"]
-    yield processing, False
+    yield processing, None
 
 
 def _who(

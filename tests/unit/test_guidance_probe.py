@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -217,3 +218,42 @@ def test_naestved_says_continuing_past_pension_age_is_assessed_at_any_age(age: i
     duration = [s for i, s in page_sentences(answers, "370") if i == "scope.duration"]
     assert duration[0] == "Som udgangspunkt er tilbuddet varigt, når man først har fået det."
     assert duration[1].startswith("Efter pensionsalderen vurderer kommunen løbende")
+
+
+# 4. "Kort fortalt" is short and says a thing once.
+def summary_ids(answers: Answers, code: str) -> list[list[str]]:
+    result = guidance(answers, STANDARDS[code], today=TODAY)
+    layout = arrange(json.loads(json.dumps(result.to_dict(name="Kim"))), "da")
+    return [[line.id for line in row] for row in layout.summary]
+
+
+@pytest.mark.parametrize("days", [1, 3, 4])
+def test_vejen_says_once_in_the_summary_that_fewer_days_need_an_assessment(days: int) -> None:
+    # The rule says it to the person; the general line on days waits in the details.
+    answers = Answers(Applicant.SELF, age=30, days_per_week=days)
+    ids = [i for row in summary_ids(answers, "575") for i in row]
+    assert "rules.full_time_default" in ids and "scope.days" not in ids
+    assert "scope.days" in [i for i, _ in page_sentences(answers, "575")]
+
+
+def test_a_wish_for_five_full_days_keeps_the_general_line_on_days_in_the_summary() -> None:
+    answers = Answers(Applicant.SELF, age=30, days_per_week=5)
+    assert ["scope.days"] in summary_ids(answers, "575")
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_no_rule_in_the_summary_is_said_again_by_the_general_line_it_speaks_to(code: str) -> None:
+    for answers in combinations():
+        answers = dataclasses.replace(answers, days_per_week=2)
+        result = guidance(answers, STANDARDS[code], today=TODAY)
+        snapshot = json.loads(json.dumps(result.to_dict(name="Kim")))
+        ids = {x.id for row in arrange(snapshot, "da").summary for x in row}
+        for rule in snapshot["special_rules"]:
+            if rule["statement"]["id"] in ids:
+                assert not ids & set(rule["about"]), (code, rule["id"])
+
+
+def test_roskildes_escort_line_is_at_most_three_sentences() -> None:
+    rule = STANDARDS["265"].statement("rules.exclusion_other_law")
+    for lang in ("da", "en"):
+        assert len(SENTENCE_END.split(rule.text(lang))) <= 3
