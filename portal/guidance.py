@@ -368,14 +368,7 @@ def _transport_status(condition: TransportCondition, answers: Answers) -> Transp
 
 
 def _triggered(rule: Rule) -> TriggeredRule:
-    return TriggeredRule(rule.id, rule.effect, rule.statement, rule.law, _about(rule))
-
-
-def _about(rule: Rule) -> tuple[str, ...]:
-    """The scope lines a rule's conditions make it speak to (see TriggeredRule.about)."""
-    days = any(c.days_per_week_below is not None for c in rule.when)
-    length = any(c.day_length_any for c in rule.when)
-    return (*(("scope.days",) if days else ()), *(("scope.day_length",) if length else ()))
+    return TriggeredRule(rule.id, rule.effect, rule.statement, rule.law, rule.about)
 
 
 def _next_lines(steps: NextSteps) -> Iterator[Statement]:

@@ -106,6 +106,14 @@ class Rule:
     def law(self) -> str | None:
         return next((c.law for c in self.when if c.law), None)
 
+    @property
+    def about(self) -> tuple[str, ...]:
+        """The scope lines this rule speaks to for the person: a rule fired by the days they
+        want is about the days (portal.guidance.TriggeredRule.about)."""
+        days = any(c.days_per_week_below is not None for c in self.when)
+        length = any(c.day_length_any for c in self.when)
+        return (*(("scope.days",) if days else ()), *(("scope.day_length",) if length else ()))
+
 
 @dataclass(frozen=True, slots=True)
 class Need:
