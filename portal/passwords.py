@@ -1,4 +1,9 @@
-"""Staff passwords: argon2id hashes, a minimum length and a refusal of common passwords."""
+"""Staff passwords: argon2id hashes, a minimum length and a refusal of common passwords.
+
+A password an admin made (a new account, a reset) has been seen by the admin, so its holder
+must choose their own at the next login. Its hash says so with a prefix (as Django marks an
+unusable password with "!"): the mark cannot outlive the password, since any new hash drops it.
+"""
 
 from __future__ import annotations
 
@@ -44,14 +49,27 @@ COMMON = frozenset(
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
+ISSUED = "issued:"  # the hash's prefix for a password an admin made and has seen
+
+
 class WeakPasswordError(ValueError):
     pass
 
 
-def check_strength(password: str) -> None:
+def weakness(password: str) -> str | None:
+    """Why the password is refused ("short", "common"), or None: for a page's own words."""
     if len(password) < MIN_LENGTH:
-        raise WeakPasswordError(f"The password must have at least {MIN_LENGTH} characters.")
+        return "short"
     if password.lower() in COMMON:
+        return "common"
+    return None
+
+
+def check_strength(password: str) -> None:
+    found = weakness(password)
+    if found == "short":
+        raise WeakPasswordError(f"The password must have at least {MIN_LENGTH} characters.")
+    if found == "common":
         raise WeakPasswordError("The password is too common.")
 
 
@@ -60,21 +78,34 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def rehash(password: str) -> str:
+def hash_issued(password: str) -> str:
+    """The hash of a password an admin made: its holder must change it at the next login."""
+    return ISSUED + hash_password(password)
+
+
+def must_change(password_hash: str) -> bool:
+    return password_hash.startswith(ISSUED)
+
+
+def rehash(password: str, like: str = "") -> str:
     """A new hash with current parameters for a password that just verified (no strength
-    check: the password is already in use, and refusing it here would lock the user out)."""
-    return _hasher.hash(password)
+    check: the password is already in use, and refusing it here would lock the user out).
+    `like`: the old hash, whose mark of an admin-made password the new one keeps."""
+    return (ISSUED if must_change(like) else "") + _hasher.hash(password)
 
 
 def verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash.removeprefix(ISSUED), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    try:
+        return _hasher.check_needs_rehash(password_hash.removeprefix(ISSUED))
+    except InvalidHashError:
+        return False
 
 
 def generate() -> str:

@@ -63,16 +63,18 @@ def digest(token: str) -> str:
 
 
 def create_staff(
-    session: Session, email: str, municipality_code: str, role: StaffRole, password: str
-) -> StaffUser:
+    session: Session, email: str, municipality_code: str, role: StaffRole, password: str,
+    issued: bool = False,
+) -> StaffUser:  # fmt: skip
     """Create a caseworker or admin; the one place staff accounts are made (CLI and admin page).
+    `issued`: someone else made the password (an admin), so it is changed at the first login.
 
     Raises StaffExists when the e-mail is taken, also when another transaction takes it between
     the look-up and the insert: the unique constraint decides, inside a savepoint, so the
     caller's transaction stays usable. Raises passwords.WeakPasswordError for a weak password.
     """
     email = email.strip().lower()
-    password_hash = passwords.hash_password(password)
+    password_hash = (passwords.hash_issued if issued else passwords.hash_password)(password)
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise StaffExists(email)
     user = StaffUser(
@@ -125,7 +127,7 @@ def check_password(
         passwords.verify(_dummy_hash(), password)
         return PasswordCheck(None, None, matches=False)
     matches = passwords.verify(user.password_hash, password)
-    rehashed = passwords.rehash(password) if matches and passwords.needs_rehash(
+    rehashed = passwords.rehash(password, like=user.password_hash) if matches and passwords.needs_rehash(
         user.password_hash
     ) else None  # fmt: skip
     return PasswordCheck(user.id, user.password_hash, matches, rehashed)
@@ -282,7 +284,7 @@ def reactivate(session: Session, user: StaffUser, now: datetime) -> None:
 def reset_password(session: Session, user: StaffUser, now: datetime) -> str:
     """A new generated password, shown once to the admin; every open session ends."""
     password = passwords.generate()
-    user.password_hash = passwords.hash_password(password)
+    user.password_hash = passwords.hash_issued(password)
     unlock(session, user, now)
     revoke_all(session, user.id, now)
     session.flush()
@@ -296,6 +298,25 @@ def reset_authenticator(session: Session, user: StaffUser, now: datetime) -> Non
     user.totp_pending_enc = None
     user.totp_last_step = None
     revoke_all(session, user.id, now)
+    session.flush()
+
+
+class WrongPassword(Exception):
+    """The current password given to change it was wrong (counted as a failed login)."""
+
+
+def change_password(
+    session: Session, user: StaffUser, current: str, new: str, now: datetime
+) -> None:
+    """The staff member's own new password, in place of the current one (perhaps one an admin
+    made and saw). A wrong current password counts as a failed login, so this page is no way
+    round the lock; the caller checks the new one's strength and that it is new."""
+    if is_locked(user, now) or not passwords.verify(user.password_hash, current):
+        count_failure(user, now)
+        session.flush()
+        raise WrongPassword
+    user.password_hash = passwords.hash_password(new)
+    user.failed_logins = 0
     session.flush()
 
 

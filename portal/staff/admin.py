@@ -30,6 +30,7 @@ from portal.web.services import cipher
 for _action, _name in {
     "release_deactivated": _l("Satte sagen tilbage i indbakken, da sagsbehandleren blev deaktiveret"),
     "staff_reset_authenticator": _l("Nulstillede en medarbejders godkendelses-app"),
+    "staff_change_password": _l("Skiftede sin egen adgangskode"),
 }.items():  # fmt: skip
     AUDIT_ACTIONS.setdefault(_action, _name)
 
@@ -92,7 +93,7 @@ def staff_create() -> ResponseReturnValue:
     password = passwords.generate()
     try:
         staff_auth.create_staff(db.session(), email, g.staff.municipality_code,
-                                StaffRole(form.role.data), password)  # fmt: skip
+                                StaffRole(form.role.data), password, issued=True)  # fmt: skip
     except staff_auth.StaffExists:
         # Also when another admin created the same address a moment ago (a race).
         form.email.errors.append(_l("Der findes allerede en medarbejder med den e-mail."))

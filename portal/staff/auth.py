@@ -23,10 +23,10 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import EmailField, Field, PasswordField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
 
-from portal import staff_auth, totp
+from portal import passwords, staff_auth, totp
 from portal.casework import AuditRecord, write_audit
 from portal.db.models import StaffRole, StaffUser, utcnow
 from portal.staff.case_forms import named
@@ -215,6 +215,11 @@ def totp_enrol() -> ResponseReturnValue:
 
 
 def start_session(staff: StaffUser, now: Any) -> Response:
+    if passwords.must_change(staff.password_hash):
+        # Every factor has passed, but an admin made (and saw) the password: the staff member
+        # chooses their own before any page opens.
+        session[PENDING_KEY] = {"id": staff.id, "at": int(time.time()), "change": True}
+        return redirect(url_for("staff.change_password", next=request.args.get("next")), 303)
     opened = staff_auth.open_session(db.session(), staff, now)
     # A fresh session at login: nothing from before (a draft, an old token) carries over.
     session.clear()
@@ -227,6 +232,85 @@ def start_session(staff: StaffUser, now: Any) -> Response:
         max_age=int(staff_auth.ABSOLUTE_TIMEOUT.total_seconds()),
     )  # fmt: skip
     return response
+
+
+def new_password_field(label: Any) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(_l("Skriv den nye adgangskode.")),
+            Length(max=200, message=_l("Den nye adgangskode må højst have 200 tegn.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class PasswordForm(PortalForm):
+    current = PasswordField(
+        _l("Din adgangskode nu"),
+        validators=[
+            InputRequired(_l("Skriv den adgangskode, du har nu.")),
+            Length(max=200, message=_l("Din adgangskode må højst have 200 tegn.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new = new_password_field(_l("Ny adgangskode"))
+    repeat = new_password_field(_l("Skriv den nye adgangskode igen"))
+
+    def validate_new(self, field: Field) -> None:
+        found = passwords.weakness(field.data or "")
+        if found == "short":
+            raise ValidationError(
+                _l("Den nye adgangskode skal have mindst %(num)s tegn.", num=passwords.MIN_LENGTH)
+            )
+        if found == "common":
+            raise ValidationError(_l("Den nye adgangskode er for almindelig. Vælg en anden."))
+        if field.data == self.current.data:
+            raise ValidationError(_l("Vælg en anden adgangskode end den, du har nu."))
+
+    def validate_repeat(self, field: Field) -> None:
+        if field.data != self.new.data:
+            raise ValidationError(_l("Skriv den samme nye adgangskode i begge felter."))
+
+
+def changing_staff() -> StaffUser | None:
+    """The staff member between every factor of a login and their own password (see
+    start_session): no session yet, and only this page open to them."""
+    pending = session.get(PENDING_KEY)
+    return pending_staff() if isinstance(pending, dict) and pending.get("change") else None
+
+
+@bp.route("/adgangskode", methods=["GET", "POST"])
+@access("public")
+@db.transactional_on_post
+def change_password() -> ResponseReturnValue:
+    """A staff member's own password: at the login after an admin made one, or at any time
+    when logged in (access is checked here, since the first has no session yet)."""
+    first_login = changing_staff()
+    if first_login is None and (refusal := staff_only()) is not None:
+        return refusal
+    staff: StaffUser = first_login or g.staff
+    form = PasswordForm()
+    if request.method == "POST" and form.validate():
+        try:
+            staff_auth.change_password(
+                db.session(), staff, form.current.data or "", form.new.data or "", utcnow()
+            )
+        except staff_auth.WrongPassword:
+            current_app.logger.warning("Staff password change refused (wrong current password)")
+            metrics.login_refused("password")
+            form.current.errors.append(_l("Adgangskoden passer ikke. Skriv den, du har nu."))
+        else:
+            # Before the first login's session, nobody is g.staff (the page has no menu).
+            g.staff, g.audit = staff, g.get("audit", [])
+            audit("staff_change_password")
+            if first_login is not None:
+                return start_session(staff, utcnow())
+            return render_template("staff/password.html", form=PasswordForm(formdata=None),
+                                   changed=True, first_login=False,
+                                   min_length=passwords.MIN_LENGTH, action_form=form)  # fmt: skip
+    return render_template("staff/password.html", form=form, first_login=first_login is not None,
+                           min_length=passwords.MIN_LENGTH, action_form=form)  # fmt: skip
 
 
 # Public: whoever holds a session cookie may end it, also once it is idle too long for any

@@ -15,16 +15,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from portal import casework
+from portal import casework, passwords
 from portal.db.models import Application, AuditEvent, StaffRole, StaffUser, Status, utcnow
 from portal.web.db import database
+from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.journey import answer_until, submit
 from tests.web.staff import PASSWORD, csrf_from, login, make_staff, staff_client
 
 ADMIN = "/sagsbehandler/admin/medarbejdere"
-GRANT = {"decided_on-day": "1", "decided_on-month": "12", "decided_on-year": "2025",
-         "outcome": "granted", "offer": "Kærhøj", "days": "3", "day_length": "full",
-         "transport": "yes"}  # fmt: skip
+GRANT = {**DECIDED_TODAY, "outcome": "granted", "offer": "Kærhøj", "days": "3",
+         "day_length": "full", "transport": "yes"}  # fmt: skip
 
 
 def submitted(app: Flask, municipality: str = "575") -> int:
@@ -293,3 +293,107 @@ def test_a_login_link_to_a_post_only_address_opens_the_page_the_form_was_on(app:
         assert "Du var logget ud" not in client.get(
             f"/sagsbehandler/login?next={quote(asked)}"
         ).get_data(as_text=True)
+
+
+# 2b. An admin-made password is changed at the first login ------------------------------------
+
+CHANGE = "/sagsbehandler/adgangskode"
+OWN = "min egen lange adgangskode"
+
+
+def shown_password(html: str) -> str:
+    found = re.search(r'<strong class="break-all">([^<]+)</strong>', html)
+    assert found, "no password shown"
+    return found.group(1)
+
+
+def change(client: FlaskClient, current: str, new: str, repeat: str | None = None):  # type: ignore[no-untyped-def]
+    data = {"current": current, "new": new, "repeat": new if repeat is None else repeat}
+    return client.post(CHANGE, data={**data, "csrf_token": csrf_from(client, CHANGE)})
+
+
+def test_a_password_an_admin_made_must_be_changed_at_the_first_login(app: Flask) -> None:
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    made = admin.post(ADMIN, data={"email": "ny@vejen.dk", "role": "caseworker",
+                                   "csrf_token": csrf_from(admin, ADMIN)})  # fmt: skip
+    issued = shown_password(made.get_data(as_text=True))
+    client = app.test_client()
+    response = login(client, "ny@vejen.dk", issued)
+    assert response.headers["Location"].startswith(CHANGE)
+    assert client.get("/sagsbehandler/").status_code == 303  # no page before a new password
+    assert "Vælg din egen adgangskode" in client.get(CHANGE).get_data(as_text=True)
+
+    errors = {
+        "Adgangskoden passer ikke.": change(client, "forkert adgangskode", OWN),
+        "mindst 12 tegn": change(client, issued, "kort"),
+        "for almindelig": change(client, issued, "password1234"),
+        "en anden adgangskode end den, du har nu": change(client, issued, issued),
+        "samme nye adgangskode i begge felter": change(client, issued, OWN, OWN + "x"),
+    }
+    for message, answer in errors.items():
+        assert answer.status_code == 200 and message in answer.get_data(as_text=True), message
+        assert issued not in answer.get_data(as_text=True)  # never shown back
+    with database(app).transaction() as session:
+        user = session.scalars(select(StaffUser).where(StaffUser.email == "ny@vejen.dk")).one()
+        assert user.failed_logins == 1  # the wrong current password counts
+
+    done = change(client, issued, OWN)
+    assert done.status_code == 303 and done.headers["Location"] == "/sagsbehandler/"
+    assert client.get("/sagsbehandler/").status_code == 200
+    assert login(app.test_client(), "ny@vejen.dk", issued).status_code == 200  # refused
+    assert login(app.test_client(), "ny@vejen.dk", OWN).headers["Location"] == "/sagsbehandler/"
+    new_id = staff_id(app, "ny@vejen.dk")
+    with database(app).transaction() as session:
+        row = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "staff_change_password")
+        ).one()
+        assert row.staff_id == new_id
+
+
+def test_a_reset_password_must_be_changed_too(app: Flask) -> None:
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    ida = make_staff(app, "575", "ida@vejen.dk")
+    reset = admin.post(f"{ADMIN}/{ida}/nulstil", data={"csrf_token": csrf_from(admin, ADMIN)})
+    issued = shown_password(reset.get_data(as_text=True))
+    client = app.test_client()
+    assert login(client, "ida@vejen.dk", issued).headers["Location"].startswith(CHANGE)
+    assert change(client, issued, OWN).headers["Location"] == "/sagsbehandler/"
+
+
+def test_the_new_password_page_comes_only_after_the_second_factor(required: Flask) -> None:
+    make_staff(required, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    admin = enrolled(required, "chef@vejen.dk")
+    made = admin.post(ADMIN, data={"email": "ny@vejen.dk", "role": "caseworker",
+                                   "csrf_token": csrf_from(admin, ADMIN)})  # fmt: skip
+    issued = shown_password(made.get_data(as_text=True))
+    client = required.test_client()
+    assert (
+        login(client, "ny@vejen.dk", issued)
+        .headers["Location"]
+        .startswith("/sagsbehandler/login/opsaet")
+    )
+    assert client.get(CHANGE).headers["Location"].startswith("/sagsbehandler/login")
+    token = csrf_from(client, "/sagsbehandler/login")
+    sent = {"current": issued, "new": OWN, "repeat": OWN, "csrf_token": token}
+    refused = client.post(CHANGE, data=sent)
+    assert refused.headers["Location"].startswith("/sagsbehandler/login")
+    with database(required).transaction() as session:
+        user = session.scalars(select(StaffUser).where(StaffUser.email == "ny@vejen.dk")).one()
+        assert passwords.must_change(user.password_hash)
+
+
+def test_a_logged_in_caseworker_changes_their_own_password(app: Flask) -> None:
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    answer = change(ida, PASSWORD, OWN)
+    assert answer.status_code == 200 and "Din adgangskode er skiftet" in answer.get_data(
+        as_text=True
+    )
+    assert login(app.test_client(), "ida@vejen.dk", OWN).status_code == 303
+    assert login(app.test_client(), "ida@vejen.dk", PASSWORD).status_code == 200
+
+
+def test_a_new_hash_keeps_the_mark_of_a_password_an_admin_made() -> None:
+    marked = passwords.hash_issued("en adgangskode fra chefen")
+    assert passwords.verify(marked, "en adgangskode fra chefen")
+    assert passwords.must_change(passwords.rehash("en adgangskode fra chefen", like=marked))
+    assert not passwords.must_change(passwords.hash_password("en adgangskode fra chefen"))
