@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_wtf import FlaskForm
 
 from portal import applications, casework, deadlines, journey, queue_rows, statuses
@@ -376,8 +376,11 @@ def dashboard() -> str:
     data = overview(db.session(), code, utcnow(), processing_weeks(code))
     audit("dashboard")
     biggest = max([n for _, n in data.weeks] + [n for _, n in data.open_by_status] + [1])
+    median = data.median_days_to_decision
     return render_template(
         "staff/dashboard.html", data=data, biggest=biggest, status_text=STATUS_TEXT,
+        # "0,0" in Danish, "0.0" in English: the locale's decimal sign, one decimal always.
+        median_days=None if median is None else format_decimal(median, format="#,##0.0"),
         action_form=FlaskForm(), form=None,
     )  # fmt: skip
 

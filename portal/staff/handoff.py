@@ -49,6 +49,29 @@ TOPIC_NAMES = {
     "mail.status_granted": _l("Besked til ansøgeren om nyt i sagen"),
     "mail.status_refused": _l("Besked til ansøgeren om nyt i sagen"),
 }
+# The worker's errors are technical English for the operator's log (portal.outbox): the admin
+# reads what each means, matched on how it begins, first match wins; the error itself stays
+# on the page as a secondary detail to pass on to the IT department.
+ERROR_WORDS = (
+    ("No answer within", _l("Kommunens system svarede ikke i tide.")),
+    ("TLS error", _l("Portalen kunne ikke lave en sikker forbindelse til kommunens system.")),
+    ("Connection failed", _l("Portalen kunne ikke få forbindelse til kommunens system.")),
+    ("The receiver answered 410", _l("Kommunens system svarede, at det ikke længere tager imod.")),
+    ("The receiver answered", _l("Kommunens system svarede med en fejl.")),
+    ("No mail server is configured", _l("Der er ikke sat en mailserver op til portalen.")),
+    ("The mail server did not answer", _l("Mailserveren svarede ikke i tide.")),
+    ("The mail server", _l("Mailserveren tog ikke imod e-mailen.")),
+    ("No receiver is configured", _l("Der er ikke sat en modtager op for kommunen.")),
+)
+UNKNOWN_ERROR = _l("Portalen kunne ikke sende beskeden.")
+
+
+def error_words(error: str) -> str:
+    """What a stored send error means, in the page's language."""
+    return str(next((words for start, words in ERROR_WORDS if error.startswith(start)),
+                    UNKNOWN_ERROR))  # fmt: skip
+
+
 NOTICES = {
     "sendt-igen": _l("Beskeden bliver sendt igen med det samme."),
     "modtager-til": _l("Modtageren er slået til igen. Det, der ventede, bliver sendt nu."),
@@ -78,9 +101,11 @@ def handoff_list() -> ResponseReturnValue:
         setup=admin_queries.describe_setup(handoff(), code),
         target=admin_queries.target_state(db.session(), code),
         backlog=backlog,
+        # Each message counted once: the failing and the given-up have their own lines.
+        waiting=backlog.undelivered - backlog.failing - backlog.dead,
         oldest_age=age_words(now - backlog.oldest if backlog.oldest else None),
         rows=admin_queries.troubled_rows(db.session(), code),
-        kind_names=KIND_NAMES, topic_names=TOPIC_NAMES,
+        kind_names=KIND_NAMES, topic_names=TOPIC_NAMES, error_words=error_words,
         notice=NOTICES.get(request.args.get("besked", "")),
         action_form=FlaskForm(), form=None,
     )  # fmt: skip

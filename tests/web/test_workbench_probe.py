@@ -7,14 +7,19 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from portal.db.models import StaffRole
+from portal.outbox import targets
 from tests.web.decision_dates import TODAY
 from tests.web.staff import staff_client
 from tests.web.test_queue_statements import JENS, apply
+from tests.web.test_staff import submitted
 from tests.web.test_staff_actions import citizen_with_application, post
+from tests.web.test_staff_handoff import PAGE, event_of, failing, rows_of
 
 CASE = "/sagsbehandler/sag/{}"
 
@@ -164,3 +169,32 @@ def test_the_inbox_shows_the_open_cases_unless_asked_for_all(app: Flask) -> None
     # Anything else is the default, not everything.
     odd = staff.get("/sagsbehandler/?status=%C2%B2").get_data(as_text=True)
     assert reference[waiting] in odd and reference[decided] not in odd
+
+
+def test_the_dashboard_writes_the_median_with_the_languages_decimal_sign(app: Flask) -> None:
+    _citizen, _link, application_id, staff = taken(app)
+    post(staff, application_id, "afgoerelse", GRANT)
+    html = staff.get("/sagsbehandler/overblik").get_data(as_text=True)
+    median = html.split("Median antal dage til afgørelse")[1][:80]
+    assert "0,0" in median and "0.0" not in median
+    in_english(staff)
+    html = staff.get("/sagsbehandler/overblik").get_data(as_text=True)
+    assert "0.0" in html.split("Median days to a decision")[1][:80]
+
+
+def test_the_handoff_page_explains_an_error_and_counts_each_message_once(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.extensions, "portal.handoff", targets.from_environ(
+        {"PORTAL_API_TOKEN_575": "x" * 40}, production=False))  # fmt: skip
+    failing(app, event_of(app, submitted(app, "575")), "Connection failed: ConnectionRefusedError")
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    html = admin.get(PAGE).get_data(as_text=True)
+    assert rows_of(html)["Fejler og bliver prøvet igen"] == "1"
+    assert rows_of(html)["Venter på at blive sendt"] == "0"
+    assert "Portalen kunne ikke få forbindelse til kommunens system." in html
+    # The technical text is a secondary detail, marked as English for a screen reader.
+    assert '<span lang="en">Connection failed: ConnectionRefusedError</span>' in html
+    in_english(admin)
+    html = admin.get(PAGE).get_data(as_text=True)
+    assert "The portal could not connect to the municipality" in html
