@@ -21,7 +21,7 @@ from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
 from portal.own_applications import identification_of
 from portal.staff.auth import audit, bp, person_ref
 from portal.staff.case_forms import SearchForm, empty_case_forms
-from portal.staff.case_history import case_history, decisions_made
+from portal.staff.case_history import case_history, decisions_made, grouped_trail
 from portal.web import db
 from portal.web.access import access
 from portal.web.case_words import PARTLY_GRANTED_NAME, STATUS_TEXT
@@ -245,7 +245,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "earlier_decisions": made[1:],
         "partly_granted_name": PARTLY_GRANTED_NAME,
         "status_name": PARTLY_GRANTED_NAME if now_partial else STATUS_TEXT[application.status][0],
-        "trail": seen_by(application),
+        "trail": grouped_trail(seen_by(application)),
         "deadline": deadlines.due_date(
             application.received_at, processing_weeks(application.municipality_code)
         ),

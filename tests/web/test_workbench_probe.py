@@ -198,3 +198,37 @@ def test_the_handoff_page_explains_an_error_and_counts_each_message_once(
     in_english(admin)
     html = admin.get(PAGE).get_data(as_text=True)
     assert "The portal could not connect to the municipality" in html
+
+
+def trail_rows(html: str) -> list[str]:
+    table = html.split("Hvem har set sagen</caption>")[1].split("</table>")[0]
+    return [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr>(.*?)</tr>", table)[1:]]
+
+
+def test_repeated_views_are_one_row_on_the_page_and_every_one_is_stored(app: Flask) -> None:
+    from sqlalchemy import func, select
+
+    from portal.db.models import AuditEvent
+    from portal.web.db import database
+
+    _citizen, _link, application_id, ida = taken(app)
+    for _ in range(3):
+        ida.get(CASE.format(application_id))
+    bo = staff_client(app, "575", "bo@vejen.dk")
+    bo.get(CASE.format(application_id))
+    html = ida.get(CASE.format(application_id)).get_data(as_text=True)
+    views = [row for row in trail_rows(html) if "Så sagen" in row]
+    # Ida's view before taking the case, her three after it, Bo's, then Ida's again.
+    assert [("(3 gange)" in row, "ida@" in row) for row in views] == [
+        (False, True),
+        (True, True),
+        (False, False),
+        (False, True),
+    ]
+    with database(app).transaction() as session:
+        stored = session.scalar(
+            select(func.count()).where(
+                AuditEvent.application_id == application_id, AuditEvent.action == "view"
+            )
+        )
+    assert stored == 6  # every read is kept: the grouping is the page's only
