@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -76,6 +75,8 @@ def address_digest() -> str:
 def login() -> ResponseReturnValue:
     """`afbrudt`: a form was sent after the session had ended, so what was in it is lost; the
     page says so (the text itself is never kept, neither here nor in a cookie)."""
+    if (first_login := changing_staff()) is not None:
+        return own_password(first_login)  # the login's last step, see start_session
     form = LoginForm()
     refused = False
     if request.method == "POST" and form.validate():
@@ -126,16 +127,22 @@ def page_for(target: str) -> str:
     return url_for("staff.queue")
 
 
-def form_page() -> str:
-    """The page a form sent after the session ended was on: the page the browser names as
-    its referrer (sent within the site, see portal.web.security), else the nearest page above
-    the form's address; the form's own address (a decision's) may open something else, or
-    nothing. Only the path: a query string stays out of the login address."""
-    referrer = urlsplit(request.referrer or "")
-    on_site = referrer.netloc == request.host and referrer.path != url_for("staff.login")
-    if on_site and referrer.path.startswith(bp.url_prefix + "/"):  # type: ignore[operator]
-        return page_for(referrer.path)
-    return page_for(request.path.rsplit("/", 1)[0])
+def form_page(address: str) -> str:
+    """The page a form sent after the session ended was on, from the form's address: that
+    address where one view both shows and takes the form, else the nearest page above it
+    (a decision's address opens the letter's preview, or nothing)."""
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        same = adapter.match(address, method="GET")[0] == adapter.match(address, method="POST")[0]
+    except (MethodNotAllowed, NotFound, RequestRedirect):
+        same = False
+    return page_for(address if same else address.rsplit("/", 1)[0])
+
+
+def login_target() -> str:
+    """Where the login goes on to (`next`, checked to be a page of this site that opens)."""
+    target = safe_next(request.args.get("next"), url_for("staff.queue"))
+    return form_page(target.split("?", 1)[0]) if interrupted() else page_for(target)
 
 
 PENDING_KEY = "staff_pending"
@@ -149,8 +156,8 @@ def second_step(staff: StaffUser) -> Response:
     session[PENDING_KEY] = {"id": staff.id, "at": int(time.time())}
     if staff.totp_secret_enc is None:
         staff_auth.start_enrolment(cipher(), staff)
-        return redirect(url_for("staff.totp_enrol", next=request.args.get("next")), 303)
-    return redirect(url_for("staff.login_code", next=request.args.get("next")), 303)
+        return redirect(url_for("staff.totp_enrol", next=login_target()), 303)
+    return redirect(url_for("staff.login_code", next=login_target()), 303)
 
 
 def pending_staff() -> StaffUser | None:
@@ -219,12 +226,12 @@ def start_session(staff: StaffUser, now: Any) -> Response:
         # Every factor has passed, but an admin made (and saw) the password: the staff member
         # chooses their own before any page opens.
         session[PENDING_KEY] = {"id": staff.id, "at": int(time.time()), "change": True}
-        return redirect(url_for("staff.change_password", next=request.args.get("next")), 303)
+        return redirect(url_for("staff.login", next=login_target()), 303)
     opened = staff_auth.open_session(db.session(), staff, now)
     # A fresh session at login: nothing from before (a draft, an old token) carries over.
     session.clear()
     session[SEEN_KEY] = int(time.time())
-    target = page_for(safe_next(request.args.get("next"), url_for("staff.queue")))
+    target = login_target()
     response = make_response(redirect(target, 303))
     response.set_cookie(
         COOKIE, opened.token, httponly=True, samesite="Strict", path="/sagsbehandler",
@@ -281,15 +288,21 @@ def changing_staff() -> StaffUser | None:
 
 
 @bp.route("/adgangskode", methods=["GET", "POST"])
-@access("public")
+@access("staff")
 @db.transactional_on_post
 def change_password() -> ResponseReturnValue:
-    """A staff member's own password: at the login after an admin made one, or at any time
-    when logged in (access is checked here, since the first has no session yet)."""
-    first_login = changing_staff()
-    if first_login is None and (refusal := staff_only()) is not None:
-        return refusal
-    staff: StaffUser = first_login or g.staff
+    """A staff member changes their own password, at any time."""
+    return own_password(None)
+
+
+def own_password(first_login: StaffUser | None) -> ResponseReturnValue:
+    """The password page: for a logged-in staff member, or, `first_login`, for one who has
+    just passed every factor with a password an admin made (no session yet, so this step is
+    served at the login's public address; see login and start_session)."""
+    # Read again in this request's write transaction: g.staff was read before it began.
+    staff = first_login or staff_auth.staff_by_id(db.session(), g.staff.id)
+    if staff is None:
+        abort(404)
     form = PasswordForm()
     if request.method == "POST" and form.validate():
         try:
@@ -345,7 +358,7 @@ def staff_only() -> ResponseReturnValue | None:
     staff = current_staff()
     if staff is None and request.method == "POST":
         # A form sent after the session ended: its text is lost, and the login page says so.
-        return redirect(url_for("staff.login", next=form_page(), **{INTERRUPTED: 1}), 303)
+        return redirect(url_for("staff.login", next=request.path, **{INTERRUPTED: 1}), 303)
     if staff is None:
         return redirect(url_for("staff.login", next=request.path), 303)
     session[SEEN_KEY] = int(time.time())
