@@ -25,15 +25,6 @@ from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher
 
-# The names of the audit actions this module added; they belong in portal.staff.audit_names
-# (a file another helper owns), and are merged in here until they move there.
-for _action, _name in {
-    "release_deactivated": _l("Satte sagen tilbage i indbakken, da sagsbehandleren blev deaktiveret"),
-    "staff_reset_authenticator": _l("Nulstillede en medarbejders godkendelses-app"),
-    "staff_change_password": _l("Skiftede sin egen adgangskode"),
-}.items():  # fmt: skip
-    AUDIT_ACTIONS.setdefault(_action, _name)
-
 
 class NewStaffForm(PortalForm):
     email = EmailField(

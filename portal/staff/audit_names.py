@@ -25,6 +25,9 @@ AUDIT_ACTIONS: dict[str, LazyString] = {
     "decision_letter": _l("Hentede afgørelsesbrevet"),
     "decision_letter_preview": _l("Læste afgørelsesbrevet"),
     "reopen": _l("Genåbnede sagen"),
+    "release_deactivated": _l(
+        "Satte sagen tilbage i indbakken, da sagsbehandleren blev deaktiveret"
+    ),
     "note": _l("Skrev en intern note"),
     "export_json": _l("Hentede sagen som JSON"),
     "export_pdf": _l("Hentede sagen som PDF"),
@@ -46,6 +49,8 @@ AUDIT_ACTIONS: dict[str, LazyString] = {
     "staff_reactivate": _l("Aktiverede en medarbejder igen"),
     "staff_reset_password": _l("Lavede en ny adgangskode til en medarbejder"),
     "staff_unlock": _l("Låste en medarbejder op"),
+    "staff_reset_authenticator": _l("Nulstillede en medarbejders godkendelses-app"),
+    "staff_change_password": _l("Skiftede sin egen adgangskode"),
     "gdpr_export": _l("Hentede alt, hvad der er sket i en borgers sager (indsigt)"),
     "handoff_view": _l("Så overførslerne til kommunens system"),
     "handoff_send_again": _l("Sendte en besked igen"),

@@ -228,8 +228,12 @@ def start_session(staff: StaffUser, now: Any) -> Response:
         session[PENDING_KEY] = {"id": staff.id, "at": int(time.time()), "change": True}
         return redirect(url_for("staff.login", next=login_target()), 303)
     opened = staff_auth.open_session(db.session(), staff, now)
-    # A fresh session at login: nothing from before (a draft, an old token) carries over.
+    # A fresh session at login: nothing from before (a draft, an old token) carries over,
+    # but the language the caseworker chose on the login page does.
+    lang = session.get("lang")
     session.clear()
+    if lang is not None:
+        session["lang"] = lang
     session[SEEN_KEY] = int(time.time())
     target = login_target()
     response = make_response(redirect(target, 303))
