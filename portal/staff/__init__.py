@@ -8,6 +8,7 @@ from portal.staff import (  # noqa: F401  (they add routes, and Jinja globals, t
     exports,
     handoff,
     letters,
+    password,
     register,
 )
 from portal.staff.auth import bp
