@@ -22,7 +22,9 @@ from portal.web.services import cipher, standards
 
 
 def refuse(application_id: int, form: FlaskForm, error: Any = None) -> ResponseReturnValue:
+    """The case shown again with the form's errors: the whole case, so a logged read."""
     application = own_application(application_id)
+    audit("view", application.id)
     context = case_context(application)
     context["form"] = form
     context[form.__class__.__name__] = form

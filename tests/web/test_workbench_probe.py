@@ -232,3 +232,23 @@ def test_repeated_views_are_one_row_on_the_page_and_every_one_is_stored(app: Fla
             )
         )
     assert stored == 6  # every read is kept: the grouping is the page's only
+
+
+def test_a_form_shown_again_after_an_error_is_a_logged_read(app: Flask) -> None:
+    """The page shown again holds the whole case: that read is logged like any other."""
+    from sqlalchemy import select
+
+    from portal.db.models import AuditEvent
+    from portal.web.db import database
+
+    _citizen, _link, application_id, staff = taken(app)
+    path = CASE.format(application_id)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get(path).get_data(as_text=True))
+    assert token is not None
+    with database(app).transaction() as session:
+        before = len(session.scalars(select(AuditEvent.id)).all())
+    response = staff.post(f"{path}/note", data={"text": "", "csrf_token": token.group(1)})
+    assert response.status_code == 200 and "Skriv noten." in response.get_data(as_text=True)
+    with database(app).transaction() as session:
+        after = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert after[before:] == ["view"]
