@@ -104,7 +104,8 @@ def handoff_status(
     backlog = queue.backlog(session, municipality, receiving)
     target = session.get(DeliveryTarget, municipality)
     return HandoffStatus(
-        waiting=backlog.undelivered,
+        # The given-up are counted apart (`dead`), so one message is not said twice.
+        waiting=backlog.undelivered - backlog.dead,
         dead=backlog.dead,
         oldest_age=max(timedelta(0), now - backlog.oldest) if backlog.oldest else None,
         receiver_off=target is not None and target.disabled_at is not None,

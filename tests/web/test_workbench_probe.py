@@ -252,3 +252,21 @@ def test_a_form_shown_again_after_an_error_is_a_logged_read(app: Flask) -> None:
     with database(app).transaction() as session:
         after = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert after[before:] == ["view"]
+
+
+def test_the_dashboard_does_not_count_a_given_up_message_as_waiting_too(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.web.test_staff_handoff import dead
+
+    monkeypatch.setitem(app.extensions, "portal.handoff", targets.from_environ(
+        {"PORTAL_API_TOKEN_575": "x" * 40}, production=False))  # fmt: skip
+    dead(app, event_of(app, submitted(app, "575")), "The receiver answered 500")
+    html = (
+        staff_client(app, "575", "ida@vejen.dk")
+        .get("/sagsbehandler/overblik")
+        .get_data(as_text=True)
+    )
+    assert "1 besked er opgivet efter mange forsøg." in html
+    assert "venter; den" not in html and "Alt er overført." not in html
+    assert "Intet andet venter." in html
