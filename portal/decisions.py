@@ -96,11 +96,15 @@ def latest_decision(
     """The last decision sent to the citizen, whatever happened since. A reopen does not
     take back a letter the citizen has had: its complaint period runs on, so the letter
     stays readable (by the citizen and the caseworker) until a new decision replaces it."""
-    for event in reversed(history(session, application)):
-        found = stored_decision(cipher, event)
-        if found is not None:
-            return found
-    return None
+    made = all_decisions(session, cipher, application)
+    return made[-1] if made else None
+
+
+def all_decisions(session: Session, cipher: DataCipher, application: Application) -> list[Decision]:
+    """Every decision the application has had, oldest first: a reopened and decided again
+    case keeps the earlier ones for the record."""
+    found = (stored_decision(cipher, event) for event in history(session, application))
+    return [decision for decision in found if decision is not None]
 
 
 def stored_decision(cipher: DataCipher, event: StatusEvent) -> Decision | None:

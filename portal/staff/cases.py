@@ -242,7 +242,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         # The decision the letter is about (also while the case is reopened), and the ones
         # before it that a reopen set aside.
         "latest_decision": made[0] if made else None,
-        "earlier_decisions": made[1:],
+        "earlier_decisions": [(len(made) - i, e) for i, e in enumerate(made) if i > 0],
         "partly_granted_name": PARTLY_GRANTED_NAME,
         "status_name": PARTLY_GRANTED_NAME if now_partial else STATUS_TEXT[application.status][0],
         "trail": grouped_trail(seen_by(application)),

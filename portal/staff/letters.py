@@ -1,23 +1,45 @@
 """The decision letter on the case: the caseworker previews or downloads the PDF the citizen
-gets. Like every export it is audited; another municipality's case answers 404."""
+gets. Like every export it is audited; another municipality's case answers 404. A case
+reopened and decided again keeps its earlier letters for the record: ?nr=1 is the first."""
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from flask_wtf import FlaskForm
 
+from portal.applications import Decision
+from portal.db.models import Application
 from portal.staff.auth import audit, bp
-from portal.staff.cases import own_application
+from portal.staff.cases import own_application, row_id
 from portal.web.access import access
-from portal.web.decision_letter import current_decision, letter_context, letter_response
+from portal.web.decision_letter import (
+    current_decision,
+    earlier_decision,
+    letter_context,
+    letter_response,
+)
+
+
+def asked_decision(application: Application) -> Decision:
+    """The latest decision, or with ?nr= the one of that number (1 is the first)."""
+    raw = request.args.get("nr")
+    if raw is None:
+        return current_decision(application)
+    return earlier_decision(application, row_id(raw) or 0)
+
+
+def which_letter() -> str | None:
+    """The audit row's detail: the number of an earlier letter read; None for the latest."""
+    raw = request.args.get("nr")
+    return None if raw is None else f"nr:{row_id(raw) or 0}"
 
 
 @bp.get("/sag/<int:application_id>/afgoerelse.pdf")
 @access("staff")
 def decision_letter(application_id: int) -> Response:
     application = own_application(application_id)
-    decision = current_decision(application)
-    audit("decision_letter", application.id)
+    decision = asked_decision(application)
+    audit("decision_letter", application.id, detail=which_letter())
     return letter_response(application, decision)
 
 
@@ -26,8 +48,8 @@ def decision_letter(application_id: int) -> Response:
 def decision_letter_preview(application_id: int) -> str:
     """The same letter as a page: read on screen (and by a screen reader) before printing."""
     application = own_application(application_id)
-    decision = current_decision(application)
-    audit("decision_letter_preview", application.id)
+    decision = asked_decision(application)
+    audit("decision_letter_preview", application.id, detail=which_letter())
     return render_template(
         "staff/decision_letter_preview.html",
         **letter_context(application, decision),

@@ -29,6 +29,17 @@ def current_decision(application: Application) -> Decision:
     return decisions.with_complaint(decision, standards().get(application.municipality_code))
 
 
+def earlier_decision(application: Application, number: int) -> Decision:
+    """The application's decision number `number` (1 is the first), with its complaint
+    guidance, for the record; 404 for a number it never had."""
+    made = decisions.all_decisions(db.session(), cipher(), application)
+    if not 0 < number <= len(made):
+        raise NotFound()
+    return decisions.with_complaint(
+        made[number - 1], standards().get(application.municipality_code)
+    )
+
+
 def letter_context(application: Application, decision: Decision) -> dict[str, Any]:
     lang = str(get_locale() or "da")
     person = cipher().decrypt(application.person_enc)

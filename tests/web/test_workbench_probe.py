@@ -270,3 +270,18 @@ def test_the_dashboard_does_not_count_a_given_up_message_as_waiting_too(
     assert "1 besked er opgivet efter mange forsøg." in html
     assert "venter; den" not in html and "Alt er overført." not in html
     assert "Intet andet venter." in html
+
+
+def test_an_earlier_letter_stays_readable_for_the_record(app: Flask) -> None:
+    _citizen, _link, application_id, staff = taken(app)
+    post(staff, application_id, "afgoerelse", REFUSAL)
+    post(staff, application_id, "genaabn", {"reason": "Ny lægeerklæring kom."})
+    post(staff, application_id, "afgoerelse", GRANT)
+    case_html = staff.get(CASE.format(application_id)).get_data(as_text=True)
+    letter = CASE.format(application_id) + "/afgoerelse"
+    assert f'href="{letter}?nr=1"' in case_html
+    first = staff.get(f"{letter}?nr=1").get_data(as_text=True)
+    assert "dagtilbud" in first and "Kærhøj" not in first
+    assert staff.get(f"{letter}.pdf?nr=1").status_code == 200
+    for unknown in ("3", "0", "x", "²"):
+        assert staff.get(f"{letter}?nr={unknown}").status_code == 404, unknown
