@@ -181,7 +181,7 @@ def staff_status_words(staff: FlaskClient, application_id: int) -> tuple[str, li
     case = staff.get(f"/sagsbehandler/sag/{application_id}").get_data(as_text=True)
     facts = re.search(r"<dt>Status</dt><dd>([^<]+)</dd>", case)
     history = case.split("Status undervejs", 1)[1].split("</ol>", 1)[0]
-    queue = staff.get("/sagsbehandler/").get_data(as_text=True)
+    queue = staff.get("/sagsbehandler/?status=alle").get_data(as_text=True)  # decided too
     row = re.search(r'data-label="Status" class="queue-short">([^<]+)</td>', queue)
     assert facts and row
     return facts.group(1), re.findall(r"<strong>([^<]+)</strong>", history), row.group(1)
