@@ -36,7 +36,7 @@ QUEUE_COLUMNS = (
     Application.received_at, Application.cpr_index, Application.person_enc,
     Application.answers_enc, Application.assigned_to_id, Application.identified_by,
     Application.identified_level, Application.authority_verified,
-    Application.fuldmagt_privilege, Application.submitter_index,
+    Application.fuldmagt_privilege, Application.submitter_index, Application.registrar_id,
 )  # fmt: skip
 
 

@@ -52,7 +52,10 @@ def identification_of(application: Application, for_someone_else: bool) -> Store
     applicant = stored(
         application.identified_by, application.identified_level, application.fuldmagt_privilege
     )
-    verified = bool(application.authority_verified) if for_someone_else else None
+    # A caseworker's registration speaks of the citizen in the third person, but nobody
+    # applied for them: there is no authority to check.
+    represented = for_someone_else and application.registrar_id is None
+    verified = bool(application.authority_verified) if represented else None
     level = application.identified_level
     submitter = stored(Method.MITID.value, level, None) if application.submitter_index else TYPED
     return Stored(applicant, submitter, verified)

@@ -169,6 +169,7 @@ def submission(draft_key: str, context: Context) -> applications.Submission:
             "answer": row.answer, "codes": [c.as_dict() for c in row.codes],
         }
         for step, group in rows if step not in PERSON_STEPS
+        and not (step == "who" and journey.REGISTRATION in answers)
         for row in group
     ]  # fmt: skip
     registration = answers.get(journey.REGISTRATION) or {}

@@ -251,6 +251,9 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         ),
         "days_waiting": (utcnow() - application.received_at).days,
         "staff_names": staff_names,
+        "registrar": staff_names.get(application.registrar_id)
+        if application.registrar_id
+        else None,
         "holder": casework.holder(db.session(), application),
         "is_open": application.status in statuses.OPEN,
         "decided": application.status in statuses.DECIDED,

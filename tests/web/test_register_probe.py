@@ -3,18 +3,15 @@ probe of 2026-12-06 found it stored as "Hvem søger du for? En anden person" wit
 søge: Fuldmagt ikke kontrolleret", and the registering caseworker nowhere on the case, though
 the registration page promises the case "med kanal og dit navn".
 
-Both tests fail today and are marked so (strict: once the fix lands they pass, and the marker
-must go). register.py has to store who=other, because that is what makes the questions speak
-of the citizen in the third person (portal.web.questions.voice, portal.journey); the readers
-of the stored application must tell a registration from a relative's application. What is
-needed, in files another helper owns: see the session-7 report of the operator/registration
-helper (portal.own_applications.identification_of, portal.citizen.submit.submission,
+register.py stores who=other, because that is what makes the questions speak of the citizen
+in the third person (portal.web.questions.voice, portal.journey); the readers of the stored
+application tell a registration from a relative's application by its registrar
+(portal.own_applications.identification_of, portal.citizen.submit.submission,
 portal.staff.cases.case_context with templates/staff/case.html).
 """
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -36,12 +33,6 @@ def registered(app: Flask, channel: str = "phone") -> tuple[FlaskClient, int]:
         return staff, session.scalars(select(Application.id)).one()
 
 
-NEEDS_READERS = pytest.mark.xfail(
-    strict=True, reason="the case page reads who=other as a relative's application"
-)
-
-
-@NEEDS_READERS
 def test_the_case_of_a_phone_application_names_no_one_else_and_no_authority(app: Flask) -> None:
     staff, application_id = registered(app)
     html = staff.get(f"/sagsbehandler/sag/{application_id}").get_data(as_text=True)
@@ -50,7 +41,6 @@ def test_the_case_of_a_phone_application_names_no_one_else_and_no_authority(app:
     assert "Ret til at søge" not in html and "Fuldmagt ikke kontrolleret" not in html
 
 
-@NEEDS_READERS
 def test_the_case_of_a_counter_application_names_the_caseworker_who_typed_it_in(
     app: Flask,
 ) -> None:
