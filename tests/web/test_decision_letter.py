@@ -259,7 +259,13 @@ def test_a_reopened_case_keeps_the_letter_sent_until_it_is_decided_again(app: Fl
     case = Case(app).decide("refused")
     case.act("genaabn", {"reason": "Ny lægeerklæring"})
     assert case.staff.get(f"{case.path}/afgoerelse.pdf").status_code == 200
+    # The citizen's status page still links the letter, and says the case is looked at again.
+    page = case.status_html()
+    assert "Kommunen ser på sagen igen. Her er det svar, du fik før." in page
+    assert "/afgoerelse.pdf" in page and "Ny lægeerklæring" not in page
+    assert "Hvornår kommer svaret?" not in page  # no due date reckoned from the first day
     case.decide("granted")
+    assert "Kommunen ser på sagen igen" not in case.status_html()
     assert case.staff.get(f"{case.path}/afgoerelse.pdf").status_code == 200
 
 
