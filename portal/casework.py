@@ -309,9 +309,10 @@ def notes(session: Session, application: Application) -> list[CaseNote]:
     )
 
 
-def staff_emails(session: Session, municipality: str) -> dict[int, str]:
-    """The municipality's staff by id, to name who did what in a trail or an export."""
-    rows = session.execute(
-        select(StaffUser.id, StaffUser.email).where(StaffUser.municipality_code == municipality)
-    ).tuples()
-    return dict(rows.all())
+def staff_emails(session: Session, municipality: str, active_only: bool = False) -> dict[int, str]:
+    """The municipality's staff by id, to name who did what in a trail or an export; with
+    `active_only`, who can hold a case now (a deactivated account holds nothing)."""
+    query = select(StaffUser.id, StaffUser.email).where(StaffUser.municipality_code == municipality)
+    if active_only:
+        query = query.where(StaffUser.is_active.is_(True))
+    return dict(session.execute(query).tuples().all())

@@ -153,7 +153,7 @@ def queue_rows(
     """The page's rows: two small decryptions per row (the person and the answers; never the
     guidance), the caseworkers' e-mails, the duplicates and the partial grants in one query
     each."""
-    holders = staff_emails(session, municipality)
+    holders = staff_emails(session, municipality, active_only=True)
     duplicates = open_duplicates(session, municipality, applications)
     partial = partly_granted(session, cipher, applications)
     today = deadlines.danish_date(now)

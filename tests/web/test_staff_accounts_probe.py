@@ -104,6 +104,8 @@ def test_a_case_held_by_an_account_deactivated_earlier_can_be_taken(app: Flask) 
     bo = staff_client(app, "575", "bo@vejen.dk")
     page = bo.get(f"/sagsbehandler/sag/{application_id}").get_data(as_text=True)
     assert "Tag sagen" in page and "ida@vejen.dk" not in page.split("Kanal")[0]
+    # The inbox does not name her as its holder either.
+    assert "ida@vejen.dk" not in bo.get("/sagsbehandler/?status=alle").get_data(as_text=True)
     assert post_case(bo, application_id, "tag").status_code == 303
     assert holder_of(app, application_id) == staff_id(app, "bo@vejen.dk")
     assert post_case(bo, application_id, "afgoerelse", **GRANT).status_code == 303
