@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import threading
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal import passwords
-from portal.db.models import StaffRole, StaffUser
+from portal import casework, passwords
+from portal.db.models import StaffRole, StaffUser, utcnow
 from portal.web.db import database
 
 PASSWORD = "en lang og sikker adgangskode"
@@ -48,3 +49,30 @@ def staff_client(
 def csrf_from(client: FlaskClient, path: str) -> str:
     html = client.get(path).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+def claim_race(app: Flask, municipality: str, application_id: int, claimers: int = 10) -> list[int]:
+    """That many new caseworkers claim the case at once, each in a thread of its own; returns
+    the ids of those who got it (the claim must give it to exactly one). Any error other than
+    "already claimed" fails the test."""
+    ids = [make_staff(app, municipality, f"claimer{i}@kommune.dk") for i in range(claimers)]
+    winners: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(staff_id: int) -> None:
+        try:
+            with database(app).transaction() as session:
+                casework.claim(session, municipality, application_id, staff_id, utcnow())
+            winners.append(staff_id)
+        except casework.AlreadyClaimed:
+            pass
+        except BaseException as err:  # collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return winners
