@@ -61,7 +61,9 @@ def test_migrate_names_the_database_but_never_its_password(
     assert "is up to date" in result.output
     if url.get_backend_name() == "postgresql":
         assert repr(url.database) in result.output and str(url.host) in result.output
-        assert url.password and url.password not in result.output
+        # CI's password ("portal") is also part of its database's name: look past the name.
+        rest = result.output.replace(repr(url.database), "")
+        assert url.password and url.password not in rest
     else:
         assert str(url.database) in result.output
 
