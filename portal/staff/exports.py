@@ -16,7 +16,8 @@ from portal.web import db
 from portal.web.access import access
 from portal.web.services import cipher
 
-EXPORT_VERSION = 1
+# 2: the citizen's private status links left the person (docs/export-schema.md).
+EXPORT_VERSION = 2
 
 
 def export_document(application: Application) -> dict[str, Any]:
@@ -30,7 +31,7 @@ def export_document(application: Application) -> dict[str, Any]:
         "status": application.status.value,
         "received_at": application.received_at.isoformat(),
         "standard_version": application.standard_version,
-        "person": data_cipher.decrypt(application.person_enc),
+        "person": without_links(data_cipher.decrypt(application.person_enc)),
         "answers": data_cipher.decrypt(application.answers_enc),
         "guidance": data_cipher.decrypt(application.guidance_enc),
         "history": [
@@ -43,6 +44,13 @@ def export_document(application: Application) -> dict[str, Any]:
             for event in applications.history(db.session(), application)
         ],
     }
+
+
+def without_links(person: dict[str, Any]) -> dict[str, Any]:
+    """The person as given, less the status links: they are the citizen's (and the
+    representative's) own keys to the status page, where the application can be withdrawn in
+    their name. A caseworker needs neither, and a journal file must not carry them."""
+    return {key: value for key, value in person.items() if key != "links"}
 
 
 def attachment(body: bytes, mimetype: str, name: str) -> Response:

@@ -252,7 +252,11 @@ def test_exports_hold_the_case_and_are_logged(app: Flask) -> None:
     exported = client.get(f"/sagsbehandler/sag/{application.id}/eksport.json")
     assert exported.headers["Content-Disposition"].startswith("attachment")
     document = json.loads(exported.get_data(as_text=True))
-    assert document["schema"] == "portal.application.export" and document["version"] == 1
+    assert document["schema"] == "portal.application.export" and document["version"] == 2
+    # The citizen's private status links stay the citizen's (the probe of 2026-12-06).
+    links = app.extensions["portal.cipher"].decrypt(application.person_enc)["links"]
+    assert "links" not in document["person"] and links["status"]
+    assert links["status"] not in exported.get_data(as_text=True)
     assert document["reference"] == application.reference
     assert document["person"]["identity"]["cpr"] == "010190-1234"
     assert document["guidance"]["municipality"]["code"] == "575"
