@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, get_locale
 from flask_wtf import FlaskForm
@@ -326,17 +326,27 @@ SAVED = {
 def case(application_id: int) -> str:
     application = own_application(application_id)
     audit("view", application.id)
-    context = case_context(application)
+    # Shown whole once, right after the reveal was asked for and logged (reveal_cpr).
+    reveal = session.pop(REVEAL_KEY, None) == application.id
+    context = case_context(application, reveal=reveal)
     context["saved"] = SAVED.get(request.args.get("gemt") or "")
     return render_template("staff/case.html", **context)
 
 
+REVEAL_KEY = "staff_reveal_cpr"
+
+
 @bp.post("/sag/<int:application_id>/vis-cpr")
 @access("staff")
-def reveal_cpr(application_id: int) -> str:
+def reveal_cpr(application_id: int) -> ResponseReturnValue:
+    """Logged, then the case page shows the whole number once: a redirect rather than the page
+    as the POST's answer, so Back and reload never ask to send the form again (the probe of
+    2026-12-06), and a reload shows the number masked again. Only the case's id goes in the
+    session cookie, never the number."""
     application = own_application(application_id)
     audit("reveal_cpr", application.id)
-    return render_template("staff/case.html", **case_context(application, reveal=True))
+    session[REVEAL_KEY] = application.id
+    return redirect(url_for("staff.case", application_id=application.id), 303)
 
 
 @bp.post("/sag/<int:application_id>/tag")

@@ -173,11 +173,19 @@ def test_the_case_view_masks_the_cpr_number_and_a_reveal_is_logged(app: Flask) -
     revealed = client.post(
         f"/sagsbehandler/sag/{application.id}/vis-cpr", data={"csrf_token": token}
     )
-    assert "010190-1234" in revealed.get_data(as_text=True)
+    # A redirect to the case page (Back and reload never resend the form), which shows the
+    # number once; the session holds the case's id only.
+    assert revealed.status_code == 303
+    assert revealed.headers["Location"] == f"/sagsbehandler/sag/{application.id}"
+    shown = client.get(revealed.headers["Location"]).get_data(as_text=True)
+    assert "010190-1234" in shown
+    with client.session_transaction() as cookie:
+        assert "010190-1234" not in str(dict(cookie))
     actions = [r.action for r in audit_rows(app) if r.application_id == application.id]
-    assert actions == ["view", "view", "reveal_cpr"]
+    assert actions == ["view", "view", "reveal_cpr", "view"]
     trail = client.get(f"/sagsbehandler/sag/{application.id}").get_data(as_text=True)
     assert "<td>Så hele CPR-nummeret</td><td>ida@vejen.dk</td>" in trail
+    assert "010190-1234" not in trail  # a reload shows it masked again
 
 
 def test_every_list_and_search_is_logged_with_the_cpr_masked(app: Flask) -> None:

@@ -62,7 +62,9 @@ def test_a_reveal_shows_in_who_has_seen_it_at_once(app: Flask) -> None:
     application = submitted(app)
     client = staff_client(app, "575", "ida@vejen.dk")
     path = f"/sagsbehandler/sag/{application.id}"
-    revealed = client.post(path + "/vis-cpr", data={"csrf_token": csrf_from(client, path)})
+    revealed = client.post(
+        path + "/vis-cpr", data={"csrf_token": csrf_from(client, path)}, follow_redirects=True
+    )
     html = revealed.get_data(as_text=True)
     assert "<td>Så hele CPR-nummeret</td><td>ida@vejen.dk</td>" in html
 
