@@ -48,6 +48,7 @@ class QueueFilter:
     cpr_index: str | None = None
     reference: str | None = None
     open_only: bool = False
+    ids: tuple[int, ...] | None = None  # a search's hits, shown again after its redirect
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ def list_queue(
         query = query.where(Application.reference == where.reference)
     if where.open_only:
         query = query.where(Application.status.in_(OPEN))
+    if where.ids is not None:
+        query = query.where(Application.id.in_(where.ids))
     if after is not None:
         query = query.where(
             or_(

@@ -173,14 +173,18 @@ def queue_words(rows: Sequence[queue_rows.QueueRow] = ()) -> dict[str, Any]:
     }
 
 
+SEARCH_KEY = "staff_search_hits"
+
+
 @bp.post("/soeg")
 @access("staff")
 def search() -> ResponseReturnValue:
-    """A POST, so a CPR number never stands in a URL, a log line or the browser history."""
+    """A POST, so a CPR number never stands in a URL, a log line or the browser history. The
+    hits are then shown by a redirect to the GET below, so Back from a case found never asks
+    to send the form again; only the hits' ids go in the session, never what was typed."""
     form = SearchForm()
     if not form.validate():
-        return render_template("staff/search.html", form=form, search=form, rows=[],
-                               status_text=STATUS_TEXT, **queue_words())  # fmt: skip
+        return search_page(form, [])
     query = form.query.data or ""
     if CPR_RE.match(query):
         digits = query.replace("-", "")
@@ -192,13 +196,33 @@ def search() -> ResponseReturnValue:
         masked = f"reference:{query.upper()}"
     else:
         form.query.errors.append(_l("Skriv et nummer som AS-2026-000123 eller et CPR-nummer."))
-        return render_template("staff/search.html", form=form, search=form, rows=[],
-                               status_text=STATUS_TEXT, **queue_words())  # fmt: skip
+        return search_page(form, [])
     found = casework.list_queue(db.session(), staff().municipality_code, staff().id, where)
     audit("search", detail=masked)
-    rows = rows_for(found)
-    return render_template("staff/search.html", form=None, search=form,
-                           rows=rows, status_text=STATUS_TEXT, **queue_words(rows))  # fmt: skip
+    session[SEARCH_KEY] = [application.id for application in found]
+    return redirect(url_for("staff.search_results"), 303)
+
+
+@bp.get("/soeg")
+@access("staff")
+def search_results() -> ResponseReturnValue:
+    """The last search's hits, read again (and in the own municipality only); a list seen is
+    logged like the inbox."""
+    hits = session.get(SEARCH_KEY)
+    if not isinstance(hits, list) or not all(type(i) is int for i in hits):
+        return search_page(None, None)
+    where = casework.QueueFilter(ids=tuple(hits))
+    found = casework.list_queue(db.session(), staff().municipality_code, staff().id, where)
+    audit("list")
+    return search_page(None, rows_for(found))
+
+
+def search_page(form: SearchForm | None, rows: list[Any] | None) -> str:
+    """The search page: with a form's errors, with the hits (rows), or with neither (rows
+    None: nothing searched in this session)."""
+    return render_template("staff/search.html", form=form, search=form or SearchForm(),
+                           rows=rows or [], shown=rows is not None and form is None,
+                           status_text=STATUS_TEXT, **queue_words(rows or []))  # fmt: skip
 
 
 def own_application(application_id: int) -> Application:

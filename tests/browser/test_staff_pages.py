@@ -295,6 +295,12 @@ def test_the_case_page_dashboard_and_search_pass_axe_and_fit(
     follow(page, page.get_by_role("button", name="Søg"))
     assert fits(page) and axe_violations(page, axe_source) == []
     screenshot(page, f"staff-search-{screen}")
+    # Back from a case found comes to the hits again, not to "Confirm Form Resubmission".
+    found = page.locator("main a[href^='/sagsbehandler/sag/']").first
+    follow(page, found)
+    page.go_back()
+    assert page.url.endswith("/sagsbehandler/soeg")
+    assert page.locator("main a[href^='/sagsbehandler/sag/']").count() >= 1
     page.goto(f"{live_server}/sagsbehandler/admin/medarbejdere")
     assert fits(page) and axe_violations(page, axe_source) == []
     screenshot(page, f"staff-admin-{screen}")
