@@ -10,6 +10,7 @@ from portal.staff import (  # noqa: F401  (they add routes, and Jinja globals, t
     letters,
     password,
     register,
+    search,
 )
 from portal.staff.auth import bp
 

@@ -3,7 +3,6 @@ municipality; another municipality's application answers 404."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from portal.cpr import masked as masked_cpr
 from portal.dashboard import overview
 from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
 from portal.own_applications import identification_of
-from portal.staff.auth import audit, bp, person_ref
+from portal.staff.auth import audit, bp
 from portal.staff.case_forms import SearchForm, empty_case_forms
 from portal.staff.case_history import case_history, decisions_made, grouped_trail
 from portal.web import db
@@ -32,9 +31,6 @@ from portal.web.questions.guidance_view import guidance_page
 from portal.web.questions.voice import Voice
 from portal.web.services import cipher, processing_weeks, standards
 from portal.web.text import day
-
-CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
-REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{6}$")
 
 
 def staff() -> StaffUser:
@@ -171,58 +167,6 @@ def queue_words(rows: Sequence[queue_rows.QueueRow] = ()) -> dict[str, Any]:
         },
         "with_deadline": processing_weeks(staff().municipality_code) is not None,
     }
-
-
-SEARCH_KEY = "staff_search_hits"
-
-
-@bp.post("/soeg")
-@access("staff")
-def search() -> ResponseReturnValue:
-    """A POST, so a CPR number never stands in a URL, a log line or the browser history. The
-    hits are then shown by a redirect to the GET below, so Back from a case found never asks
-    to send the form again; only the hits' ids go in the session, never what was typed."""
-    form = SearchForm()
-    if not form.validate():
-        return search_page(form, [])
-    query = form.query.data or ""
-    if CPR_RE.match(query):
-        digits = query.replace("-", "")
-        index = cipher().index(digits)
-        where = casework.QueueFilter(cpr_index=index)
-        masked = person_ref(index)
-    elif REFERENCE_RE.match(query.upper()):
-        where = casework.QueueFilter(reference=query.upper())
-        masked = f"reference:{query.upper()}"
-    else:
-        form.query.errors.append(_l("Skriv et nummer som AS-2026-000123 eller et CPR-nummer."))
-        return search_page(form, [])
-    found = casework.list_queue(db.session(), staff().municipality_code, staff().id, where)
-    audit("search", detail=masked)
-    session[SEARCH_KEY] = [application.id for application in found]
-    return redirect(url_for("staff.search_results"), 303)
-
-
-@bp.get("/soeg")
-@access("staff")
-def search_results() -> ResponseReturnValue:
-    """The last search's hits, read again (and in the own municipality only); a list seen is
-    logged like the inbox."""
-    hits = session.get(SEARCH_KEY)
-    if not isinstance(hits, list) or not all(type(i) is int for i in hits):
-        return search_page(None, None)
-    where = casework.QueueFilter(ids=tuple(hits))
-    found = casework.list_queue(db.session(), staff().municipality_code, staff().id, where)
-    audit("list")
-    return search_page(None, rows_for(found))
-
-
-def search_page(form: SearchForm | None, rows: list[Any] | None) -> str:
-    """The search page: with a form's errors, with the hits (rows), or with neither (rows
-    None: nothing searched in this session)."""
-    return render_template("staff/search.html", form=form, search=form or SearchForm(),
-                           rows=rows or [], shown=rows is not None and form is None,
-                           status_text=STATUS_TEXT, **queue_words(rows or []))  # fmt: skip
 
 
 def own_application(application_id: int) -> Application:

@@ -1,0 +1,73 @@
+"""The caseworker's search: by reference or CPR number, within the own municipality."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
+
+from portal import casework
+from portal.staff.auth import audit, bp, person_ref
+from portal.staff.case_forms import SearchForm
+from portal.staff.cases import queue_words, rows_for, staff
+from portal.web import db
+from portal.web.access import access
+from portal.web.case_words import STATUS_TEXT
+from portal.web.i18n import lazy_gettext as _l
+from portal.web.services import cipher
+
+CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
+REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{6}$")
+
+SEARCH_KEY = "staff_search_hits"
+
+
+@bp.post("/soeg")
+@access("staff")
+def search() -> ResponseReturnValue:
+    """A POST, so a CPR number never stands in a URL, a log line or the browser history. The
+    hits are then shown by a redirect to the GET below, so Back from a case found never asks
+    to send the form again; only the hits' ids go in the session, never what was typed."""
+    form = SearchForm()
+    if not form.validate():
+        return search_page(form, [])
+    query = form.query.data or ""
+    if CPR_RE.match(query):
+        digits = query.replace("-", "")
+        index = cipher().index(digits)
+        where = casework.QueueFilter(cpr_index=index)
+        masked = person_ref(index)
+    elif REFERENCE_RE.match(query.upper()):
+        where = casework.QueueFilter(reference=query.upper())
+        masked = f"reference:{query.upper()}"
+    else:
+        form.query.errors.append(_l("Skriv et nummer som AS-2026-000123 eller et CPR-nummer."))
+        return search_page(form, [])
+    found = casework.list_queue(db.session(), staff().municipality_code, staff().id, where)
+    audit("search", detail=masked)
+    session[SEARCH_KEY] = [application.id for application in found]
+    return redirect(url_for("staff.search_results"), 303)
+
+
+@bp.get("/soeg")
+@access("staff")
+def search_results() -> ResponseReturnValue:
+    """The last search's hits, read again (and in the own municipality only); a list seen is
+    logged like the inbox."""
+    hits = session.get(SEARCH_KEY)
+    if not isinstance(hits, list) or not all(type(i) is int for i in hits):
+        return search_page(None, None)
+    where = casework.QueueFilter(ids=tuple(hits))
+    found = casework.list_queue(db.session(), staff().municipality_code, staff().id, where)
+    audit("list")
+    return search_page(None, rows_for(found))
+
+
+def search_page(form: SearchForm | None, rows: list[Any] | None) -> str:
+    """The search page: with a form's errors, with the hits (rows), or with neither (rows
+    None: nothing searched in this session)."""
+    return render_template("staff/search.html", form=form, search=form or SearchForm(),
+                           rows=rows or [], shown=rows is not None and form is None,
+                           status_text=STATUS_TEXT, **queue_words(rows or []))  # fmt: skip
