@@ -4,10 +4,11 @@ One definition of each, so no page shows more and every page gives the same advi
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 
 from stdnum.dk import cpr as stdnum_cpr
-from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 
 
 def masked(cpr: str) -> str:
@@ -47,3 +48,14 @@ def problem(typed: str) -> Problem | None:
 def digit_count(typed: str) -> int:
     """How many digits were typed, to tell someone whose number is too short or too long."""
     return len(stdnum_cpr.compact(typed))
+
+
+def fits_birth_date(cpr: str, born: str) -> bool:
+    """Whether the CPR number's date (its century from the 7th digit) is the birth date
+    `born` (ISO, as the age step stores it): the identity page checks it when the number is
+    typed, and a birth date changed afterwards asks the number again when it no longer fits.
+    False for a number that has no date."""
+    try:
+        return bool(stdnum_cpr.get_birth_date(cpr) == date.fromisoformat(born))
+    except (ValidationError, ValueError):
+        return False

@@ -15,9 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from stdnum.dk import cpr as stdnum_cpr
-from stdnum.exceptions import ValidationError as StdnumError
-
+from portal.cpr import fits_birth_date
 from portal.identity import prefill
 
 Answers = Mapping[str, Mapping[str, Any]]
@@ -120,6 +118,11 @@ FROM_RELATION = "from_relation"
 GUARDIAN_AUTHORITY = {"authority": "guardianship", FROM_RELATION: True}
 
 
+def _answered_by_relation(answers: Answers) -> bool:
+    """Whether the authority was answered by the relation ("Værge"), not asked."""
+    return bool(answers.get("authority", {}).get(FROM_RELATION))
+
+
 def fixed(step_id: str, answers: Answers) -> bool:
     """A caseworker registers applications for their own municipality only: the registration
     answers the municipality in advance, and nobody may change it. A MitID login answers the
@@ -127,7 +130,7 @@ def fixed(step_id: str, answers: Answers) -> bool:
     relation answers the authority."""
     if step_id == "municipality":
         return REGISTRATION in answers
-    if step_id == "authority" and answers.get("authority", {}).get(FROM_RELATION):
+    if step_id == "authority" and _answered_by_relation(answers):
         return True
     return prefill.fixed_by_login(step_id, answers)
 
@@ -138,7 +141,7 @@ def changed_at(step_id: str, field: str, answers: Answers) -> str | None:
     authority the relation answered."""
     if not fixed(step_id, answers):
         return step_id
-    if step_id == "authority" and answers.get("authority", {}).get(FROM_RELATION):
+    if step_id == "authority" and _answered_by_relation(answers):
         return "relation"
     return prefill.typed_at(step_id, field, answers)
 
@@ -214,7 +217,7 @@ def _authority_of_relation(answers: dict[str, Mapping[str, Any]]) -> None:
         return
     if answers["relation"].get("relation") == "guardian":
         answers["authority"] = GUARDIAN_AUTHORITY
-    elif answers.get("authority", {}).get(FROM_RELATION):
+    elif _answered_by_relation(answers):
         del answers["authority"]
 
 
@@ -225,10 +228,7 @@ def _cpr_fits_birth_date(answers: Mapping[str, Mapping[str, Any]]) -> bool:
     cpr = answers.get("identity", {}).get("cpr")
     if not born or not isinstance(cpr, str):
         return True
-    try:
-        return bool(stdnum_cpr.get_birth_date(cpr).isoformat() == born)
-    except (StdnumError, ValueError):
-        return False
+    return fits_birth_date(cpr, born)
 
 
 def answered_after(step_id: str, answers: Answers) -> bool:

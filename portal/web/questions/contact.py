@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from flask import has_request_context
@@ -15,6 +14,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 
 from portal.cpr import Problem as CprProblem
 from portal.cpr import digit_count
+from portal.cpr import fits_birth_date as cpr_fits_birth_date
 from portal.cpr import masked as masked_cpr
 from portal.cpr import problem as cpr_problem
 from portal.identity.prefill import representative_name
@@ -112,7 +112,7 @@ class IdentityForm(StepForm):
         number = stdnum_cpr.validate(typed)
         field.data = stdnum_cpr.format(number)
         born = self.context.answers.get("age", {}).get("birth_date")
-        if born and stdnum_cpr.get_birth_date(number) != date.fromisoformat(born):
+        if born and not cpr_fits_birth_date(number, born):
             raise ValidationError(_l("CPR-nummeret passer ikke med fødselsdatoen. Tjek dem begge."))
 
     @classmethod
