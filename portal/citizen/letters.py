@@ -12,14 +12,14 @@ from portal.applications import Decision
 from portal.citizen.followup import application_for
 from portal.citizen.routes import bp
 from portal.web.access import access
-from portal.web.decision_letter import current_decision, letter_response
+from portal.web.decision_letter import letter_decision, letter_response
 
 
 @bp.get("/status/<token>/afgoerelse.pdf")
 @access("public")
 def decision_letter(token: str) -> Response:
     application, _by_representative = application_for(token)
-    return letter_response(application, current_decision(application))
+    return letter_response(application, letter_decision(application))
 
 
 def read_decision(stored: dict[str, Any], standard: Any = None) -> Decision:

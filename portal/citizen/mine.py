@@ -34,7 +34,7 @@ from portal.web.access import access
 from portal.web.case_words import STATUS_TEXT
 from portal.web.citizen_login import current_citizen
 from portal.web.citizen_login import settings as login_settings
-from portal.web.decision_letter import current_decision, letter_response
+from portal.web.decision_letter import letter_decision, letter_response
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher
 
@@ -137,7 +137,7 @@ def mine_status(citizen: Citizen, application_id: int) -> ResponseReturnValue:
 @logged_in
 def mine_letter(citizen: Citizen, application_id: int) -> ResponseReturnValue:
     application = own(citizen, application_id).application
-    return letter_response(application, current_decision(application))
+    return letter_response(application, letter_decision(application))
 
 
 @bp.route("/mine-ansoegninger/<int:application_id>/traek-tilbage", methods=["GET", "POST"])

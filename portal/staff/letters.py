@@ -13,9 +13,9 @@ from portal.staff.auth import audit, bp
 from portal.staff.cases import own_application, row_id
 from portal.web.access import access
 from portal.web.decision_letter import (
-    current_decision,
     earlier_decision,
     letter_context,
+    letter_decision,
     letter_response,
 )
 
@@ -24,7 +24,7 @@ def asked_decision(application: Application) -> Decision:
     """The latest decision, or with ?nr= the one of that number (1 is the first)."""
     raw = request.args.get("nr")
     if raw is None:
-        return current_decision(application)
+        return letter_decision(application)
     return earlier_decision(application, row_id(raw) or 0)
 
 

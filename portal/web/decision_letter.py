@@ -20,7 +20,7 @@ from portal.web import db
 from portal.web.services import cipher, standards
 
 
-def current_decision(application: Application) -> Decision:
+def letter_decision(application: Application) -> Decision:
     """The decision the letter is about, with its complaint guidance; 404 before one. That is
     the last decision sent, also while the case is reopened (portal.decisions.latest_decision)."""
     decision = decisions.latest_decision(db.session(), cipher(), application)

@@ -86,12 +86,12 @@ def letter(client: FlaskClient, path: str) -> str:
 def letter_lix(app: Flask, application_id: int) -> float:
     """The letter's text as the reader meets it (headings and table cells as units)."""
     from portal.web.db import session
-    from portal.web.decision_letter import current_decision, letter_html
+    from portal.web.decision_letter import letter_decision, letter_html
 
     with app.test_request_context():
         application = session().get(Application, application_id)
         assert application is not None
-        html = letter_html(application, current_decision(application))
+        html = letter_html(application, letter_decision(application))
     return lix(" ".join(readable_sentences(html)))
 
 
