@@ -2,7 +2,9 @@
 
 SQLite runs in WAL mode with foreign keys and a busy timeout. A write session begins its
 transaction with BEGIN IMMEDIATE, so two requests that both read and then write cannot deadlock
-on the upgrade from a shared to a write lock: the second one waits instead of failing.
+on the upgrade from a shared to a write lock: the second one waits instead of failing. Before
+it, writers take turns in a queue of the portal's own (portal.db.writer_turns), which wakes
+the next one the moment the lock is free, where SQLite's busy handler sleeps up to 100 ms.
 
 A read session runs in autocommit on both. On SQLite it sends no BEGIN (a statement through
 SQLAlchemy's execution machinery on every page), and its closing rollback has nothing to undo;
@@ -18,6 +20,7 @@ one, and the pool starts afresh.
 
 from __future__ import annotations
 
+import os
 import select
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +33,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from portal.db.writer_turns import WriterTurns
+
 BUSY_TIMEOUT_MS = 5000
 # Bounded waits, so a request during an outage ends with the "try again" page instead of
 # hanging: for a new connection, and for a free one from a full pool.
@@ -39,6 +44,30 @@ POOL_TIMEOUT_S = 10
 
 class ReadOnlySessionError(RuntimeError):
     """A read-only session (a GET request) tried to write."""
+
+
+def _take_turns(engine: Engine, turns: WriterTurns) -> None:
+    """Give the writer's turn back once SQLite has ended the transaction. The engine's commit
+    and rollback events run before the driver's COMMIT, so the dialect's own calls are
+    wrapped; the pool's events cover a connection that leaves without either."""
+    dialect: Any = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_conn: Any) -> None:
+        try:
+            commit(dbapi_conn)
+        finally:
+            turns.give_back(dbapi_conn)
+
+    def do_rollback(dbapi_conn: Any) -> None:
+        try:
+            rollback(dbapi_conn)
+        finally:
+            turns.give_back(dbapi_conn)
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+    for name in ("checkin", "close", "invalidate", "soft_invalidate"):
+        event.listen(engine, name, lambda dbapi_conn, *_: turns.give_back(dbapi_conn))
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -61,11 +90,27 @@ def _sqlite_engine(url: str) -> Engine:
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
 
+    # An in-memory database is one connection shared by every thread (tests): no turns.
+    turns = None
+    if not memory:
+        path = os.path.abspath(str(make_url(url).database))
+        turns = WriterTurns(f"{path}-writers.lock", BUSY_TIMEOUT_MS / 1000)
+    if turns is not None:
+        _take_turns(engine, turns)
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         options = conn.get_execution_options()
         if options.get("portal_write", False):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if turns is None:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            turns.take(conn.connection)
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                turns.give_back(conn.connection)
+                raise
         elif not options.get("portal_read", False):
             conn.exec_driver_sql("BEGIN")
         # A read session (portal_read) begins nothing: each statement is its own transaction,
