@@ -1,4 +1,5 @@
-"""The `portal` command: `portal migrate`, `portal create-staff`, `portal demo-data`, ...
+"""The `portal` command: `portal migrate`, `portal serve`, `portal purge`, ... (the staff account
+commands are in portal.cli_staff).
 
 `portal` is `flask --app portal` with the app factory built in, so every Flask command
 (`portal run`, `portal routes`, `portal shell`) works too.
@@ -19,11 +20,12 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, ScriptInfo, load_dotenv, pass_script_info, with_appcontext
 from sqlalchemy import URL, Engine
 
-from portal import env_file, passwords, retention, staff_auth
+from portal import cli_staff as staff_commands
+from portal import env_file, retention
 from portal.config import ConfigError
 from portal.db import migrate as migrations
 from portal.db import rotation
-from portal.db.models import StaffRole, utcnow
+from portal.db.models import utcnow
 from portal.standards.cli import standards
 from portal.web import services
 from portal.web.db import database
@@ -112,82 +114,6 @@ def migrate_command() -> None:
 def new_data_key_command() -> None:
     """Print a new key for PORTAL_DATA_KEYS (put the new key first to rotate)."""
     click.echo(Fernet.generate_key().decode())
-
-
-def _municipality_codes() -> set[str]:
-    return set(services.standards())
-
-
-def _create_staff(email: str, municipality: str, role: StaffRole, password: str) -> bool:
-    """Create the account; False when the e-mail address is taken (also by a race)."""
-    try:
-        with database().transaction() as session:
-            staff_auth.create_staff(session, email, municipality, role, password)
-    except staff_auth.StaffExists:
-        return False
-    return True
-
-
-def _email_problem(email: str) -> str | None:
-    """What the admin page would say about this e-mail address (its form's own rule, so the
-    command and the page never disagree), in English; None when it is accepted."""
-    from flask_babel import force_locale
-    from werkzeug.datastructures import MultiDict
-
-    from portal.staff.admin import NewStaffForm
-
-    with force_locale("en"):
-        form = NewStaffForm(formdata=MultiDict({"email": email}), meta={"csrf": False})
-        form.validate()
-        return str(form.email.errors[0]) if form.email.errors else None
-
-
-@click.command("create-staff")
-@with_appcontext
-@click.option("--municipality", required=True, help="Kommunekode, e.g. 265 for Roskilde.")
-@click.option("--email", required=True)
-@click.option("--role", type=click.Choice([r.value for r in StaffRole]), default="caseworker")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_staff_command(municipality: str, email: str, role: str, password_stdin: bool) -> None:
-    """Create a caseworker or admin. Without --password-stdin a password is made and shown once."""
-    if municipality not in _municipality_codes():
-        raise click.BadParameter(
-            f"unknown kommunekode {municipality!r}", param_hint="--municipality"
-        )
-    problem = _email_problem(email)
-    if problem:
-        raise click.BadParameter(problem, param_hint="--email")
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else passwords.generate()
-    try:
-        created = _create_staff(email, municipality, StaffRole(role), password)
-    except passwords.WeakPasswordError as err:
-        raise click.ClickException(str(err)) from err
-    if not created:
-        raise click.ClickException(f"A staff user with the e-mail {email} already exists.")
-    click.echo(f"Created {role} {email.strip().lower()} for municipality {municipality}.")
-    if not password_stdin:
-        click.echo(f"Password (shown once): {password}")
-
-
-@click.command("demo-data")
-@with_appcontext
-def demo_data_command() -> None:
-    """Development only: one demo caseworker and one demo admin per municipality, logins
-    printed once."""
-    if current_app.config["PORTAL_ENV"] == "production":
-        raise click.ClickException("Demo data is never created in production.")
-    # The admin reaches the admin pages (staff accounts, audit export, hand-off queue), which
-    # a caseworker does not; .invalid addresses can never receive mail (RFC 2606).
-    demo = (
-        ("sagsbehandler", StaffRole.CASEWORKER, "caseworker"),
-        ("admin", StaffRole.ADMIN, "admin"),
-    )
-    for code in sorted(_municipality_codes()):
-        for prefix, role, name in demo:
-            email = f"{prefix}-{code}@demo.invalid"
-            password = passwords.generate()
-            if _create_staff(email, code, role, password):
-                click.echo(f"Demo {name} for {code}: {email} / {password}")
 
 
 def _periods() -> retention.Periods:
@@ -404,7 +330,7 @@ def serve_command(info: ScriptInfo, print_config: bool) -> None:
 
 def register(app: Flask) -> None:
     commands = (
-        migrate_command, new_data_key_command, create_staff_command, demo_data_command,
+        migrate_command, new_data_key_command, *staff_commands.COMMANDS,
         purge_command, purge_drafts_command, purge_outbox_command, rotate_keys_command,
         worker_command,
     )  # fmt: skip

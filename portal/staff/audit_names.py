@@ -55,6 +55,9 @@ AUDIT_ACTIONS: dict[str, LazyString] = {
     "handoff_view": _l("Så overførslerne til kommunens system"),
     "handoff_send_again": _l("Sendte en besked igen"),
     "handoff_enable_target": _l("Slog modtageren til igen"),
+    # The operator at the server (`portal reset-password`, `portal reset-authenticator`).
+    "operator_reset_password": _l("Driften lavede en ny adgangskode til en medarbejder"),
+    "operator_reset_authenticator": _l("Driften nulstillede en medarbejders godkendelses-app"),
     # `portal purge` (no staff member): counts only.
     "purge": _l("Slettede data, som ikke længere skal gemmes"),
 }

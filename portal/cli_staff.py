@@ -1,0 +1,150 @@
+"""`portal create-staff`, `portal demo-data`, and the operator's way back in for a locked-out
+admin: `portal reset-password` and `portal reset-authenticator`.
+
+The reset commands are for the one case the admin pages cannot help: a municipality whose only
+admin has lost their password or their phone. They do what an admin's buttons do
+(portal.staff_auth), and each writes an audit row (no staff member; the operator at the
+server's terminal), so the municipality's trail shows that the account was reset and when.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from portal import passwords, staff_auth
+from portal.db.models import AuditEvent, StaffRole, StaffUser, utcnow
+from portal.web import services
+from portal.web.db import database
+
+
+def _municipality_codes() -> set[str]:
+    return set(services.standards())
+
+
+def _create_staff(email: str, municipality: str, role: StaffRole, password: str) -> bool:
+    """Create the account; False when the e-mail address is taken (also by a race)."""
+    try:
+        with database().transaction() as session:
+            staff_auth.create_staff(session, email, municipality, role, password)
+    except staff_auth.StaffExists:
+        return False
+    return True
+
+
+def _email_problem(email: str) -> str | None:
+    """What the admin page would say about this e-mail address (its form's own rule, so the
+    command and the page never disagree), in English; None when it is accepted."""
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+
+    from portal.staff.admin import NewStaffForm
+
+    with force_locale("en"):
+        form = NewStaffForm(formdata=MultiDict({"email": email}), meta={"csrf": False})
+        form.validate()
+        return str(form.email.errors[0]) if form.email.errors else None
+
+
+@click.command("create-staff")
+@with_appcontext
+@click.option("--municipality", required=True, help="Kommunekode, e.g. 265 for Roskilde.")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice([r.value for r in StaffRole]), default="caseworker")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_staff_command(municipality: str, email: str, role: str, password_stdin: bool) -> None:
+    """Create a caseworker or admin. Without --password-stdin a password is made and shown once."""
+    if municipality not in _municipality_codes():
+        raise click.BadParameter(
+            f"unknown kommunekode {municipality!r}", param_hint="--municipality"
+        )
+    problem = _email_problem(email)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--email")
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else passwords.generate()
+    try:
+        created = _create_staff(email, municipality, StaffRole(role), password)
+    except passwords.WeakPasswordError as err:
+        raise click.ClickException(str(err)) from err
+    if not created:
+        raise click.ClickException(f"A staff user with the e-mail {email} already exists.")
+    click.echo(f"Created {role} {email.strip().lower()} for municipality {municipality}.")
+    if not password_stdin:
+        click.echo(f"Password (shown once): {password}")
+
+
+@click.command("demo-data")
+@with_appcontext
+def demo_data_command() -> None:
+    """Development only: one demo caseworker and one demo admin per municipality, logins
+    printed once."""
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("Demo data is never created in production.")
+    # The admin reaches the admin pages (staff accounts, audit export, hand-off queue), which
+    # a caseworker does not; .invalid addresses can never receive mail (RFC 2606).
+    demo = (
+        ("sagsbehandler", StaffRole.CASEWORKER, "caseworker"),
+        ("admin", StaffRole.ADMIN, "admin"),
+    )
+    for code in sorted(_municipality_codes()):
+        for prefix, role, name in demo:
+            email = f"{prefix}-{code}@demo.invalid"
+            password = passwords.generate()
+            if _create_staff(email, code, role, password):
+                click.echo(f"Demo {name} for {code}: {email} / {password}")
+
+
+def _reset(
+    email: str, action: str, change: staff_auth.AccountChange
+) -> tuple[StaffUser, str | None]:
+    """Run an admin's account change on the account with this e-mail address, and note it."""
+    with database().transaction() as session:
+        address = email.strip().lower()
+        user = session.scalar(select(StaffUser).where(StaffUser.email == address))
+        if user is None:
+            raise click.ClickException(f"No staff user has the e-mail {address}.")
+        now = utcnow()
+        password = change(session, user, now)
+        session.add(
+            AuditEvent(
+                at=now, staff_id=None, municipality_code=user.municipality_code, action=action,
+                request_id="portal-cli", detail=user.email,
+            )
+        )  # fmt: skip
+        return user, password
+
+
+@click.command("reset-password")
+@with_appcontext
+@click.option("--email", required=True, help="The staff user's e-mail address.")
+def reset_password_command(email: str) -> None:
+    """A new password for a staff user, shown once; it must be changed at the next login. The
+    account is unlocked and every open session ends. For a municipality's only admin: other
+    staff get theirs from an admin, on the admin pages."""
+    user, password = _reset(email, "operator_reset_password", staff_auth.reset_password)
+    click.echo(f"New password for {user.email} (shown once, to be changed at the next login):")
+    click.echo(str(password))
+
+
+@click.command("reset-authenticator")
+@with_appcontext
+@click.option("--email", required=True, help="The staff user's e-mail address.")
+def reset_authenticator_command(email: str) -> None:
+    """Forget a staff user's authenticator app (a lost or replaced phone): the next login sets
+    up a new one. Every open session ends."""
+    user, _ = _reset(email, "operator_reset_authenticator", staff_auth.reset_authenticator)
+    click.echo(
+        f"The authenticator app of {user.email} is forgotten: the next login sets up a new one."
+    )
+
+
+COMMANDS = (
+    create_staff_command,
+    demo_data_command,
+    reset_password_command,
+    reset_authenticator_command,
+)
