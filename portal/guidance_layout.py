@@ -37,7 +37,6 @@ NOT_STATED_TOPICS = (
     "costs.wage",
     "transport.rule",
     "next.unit",
-    "next.apply",
     "next.contact",
     "next.processing_time",
     "next.assessment",
@@ -46,6 +45,9 @@ NOT_STATED_TOPICS = (
     "next.complaint",
     "next.free_choice",
 )
+# Silences not even named: the person reads the page while applying, here, so that a standard
+# does not say how to apply is no news to them, and reads as if they were in the wrong place.
+UNSAID_TOPICS = frozenset({"next.apply"})
 
 Snapshot = dict[str, Any]
 StatementDict = dict[str, Any]
@@ -145,6 +147,7 @@ def arrange(snapshot: Snapshot, lang: str, lead: Sequence[StatementDict] = ()) -
     page = _Page(lang)
     silent = [s for s in _all(snapshot) if not_stated(s) and s["id"] in NOT_STATED_TOPICS]
     page.ids.update(s["id"] for s in silent)
+    page.ids.update(s["id"] for s in _all(snapshot) if not_stated(s) and s["id"] in UNSAID_TOPICS)
     shown_lead = page.show_all(x for x in lead if not not_stated(x))
     fit = snapshot["fit"]
     main = _deciding_reason(fit)

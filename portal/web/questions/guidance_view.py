@@ -70,7 +70,6 @@ TOPICS = {
     "costs.wage": _l("løn i tilbuddet"),
     "transport.rule": _l("kørsel"),
     "next.unit": _l("hvem i kommunen der giver tilbuddet"),
-    "next.apply": _l("hvordan man søger"),
     "next.contact": _l("hvem man kan tale med"),
     "next.processing_time": _l("hvor lang tid det tager at få svar"),
     "next.assessment": _l("hvordan kommunen vurderer ansøgningen"),
