@@ -47,6 +47,7 @@ class QueueFilter:
     unassigned: bool = False
     cpr_index: str | None = None
     reference: str | None = None
+    reference_number: int | None = None  # the number after the year, in any year
     open_only: bool = False
     ids: tuple[int, ...] | None = None  # a search's hits, shown again after its redirect
 
@@ -78,6 +79,8 @@ def list_queue(
         query = query.where(Application.cpr_index == where.cpr_index)
     if where.reference:
         query = query.where(Application.reference == where.reference)
+    if where.reference_number is not None:
+        query = query.where(Application.reference.like(f"AS-%-{where.reference_number:06d}"))
     if where.open_only:
         query = query.where(Application.status.in_(OPEN))
     if where.ids is not None:

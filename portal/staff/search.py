@@ -19,7 +19,9 @@ from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher
 
 CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
-REFERENCE_RE = re.compile(r"^AS-\d{4}-\d{6}$")
+# A case number as people say it on the phone or copy it: "AS-2026-000123", "as 2026 123",
+# "2026-123", or the number alone ("123", "000123"), which finds it in every year.
+REFERENCE_RE = re.compile(r"^(?:AS[\s-]*)?(?:(\d{4})[\s-]+)?0*(\d{1,6})$")
 
 SEARCH_KEY = "staff_search_hits"
 
@@ -39,11 +41,17 @@ def search() -> ResponseReturnValue:
         index = cipher().index(digits)
         where = casework.QueueFilter(cpr_index=index)
         masked = person_ref(index)
-    elif REFERENCE_RE.match(query.upper()):
-        where = casework.QueueFilter(reference=query.upper())
-        masked = f"reference:{query.upper()}"
+    elif reference := REFERENCE_RE.match(query.upper()):
+        year, number = reference.group(1), int(reference.group(2))
+        if year:
+            where = casework.QueueFilter(reference=f"AS-{year}-{number:06d}")
+        else:
+            where = casework.QueueFilter(reference_number=number)
+        masked = f"reference:{where.reference or number}"
     else:
-        form.query.errors.append(_l("Skriv et nummer som AS-2026-000123 eller et CPR-nummer."))
+        form.query.errors.append(
+            _l("Skriv sagens nummer, fx AS-2026-000123 eller bare 123, eller et CPR-nummer.")
+        )
         return search_page(form, [])
     found = casework.list_queue(db.session(), staff().municipality_code, staff().id, where)
     audit("search", detail=masked)

@@ -399,3 +399,43 @@ def test_a_protected_address_is_flagged_to_the_caseworker(app: Flask) -> None:
     assert "Ansøgeren har oplyst, at adressen er beskyttet." in html
     pdf = staff.get(f"/sagsbehandler/sag/{application_id}/sag.pdf").data
     assert b"%PDF" in pdf[:8]
+
+
+@pytest.mark.parametrize(
+    ("typed", "with_year"),
+    [("{ref}", True), ("{ref_lower}", True), ("as {year} {number}", True),
+     ("{year}-{number}", True), ("{number}", False), ("{padded}", False),
+     ("AS-{number}", False)],
+)  # fmt: skip
+def test_a_case_number_is_found_as_people_say_it(app: Flask, typed: str, with_year: bool) -> None:
+    vejen = submitted(app, "575", "010190-1234")
+    roskilde = submitted(app, "265", "010190-2345")
+    year, padded = vejen.reference.split("-")[1:]
+    query = typed.format(ref=vejen.reference, ref_lower=vejen.reference.lower(), year=year,
+                         number=int(padded), padded=padded)  # fmt: skip
+    client = staff_client(app, "575", "ida@vejen.dk")
+    token = csrf_from(client, "/sagsbehandler/")
+    found = client.post("/sagsbehandler/soeg", data={"query": query, "csrf_token": token},
+                        follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert vejen.reference in found and roskilde.reference not in found
+    searched = [r.detail for r in audit_rows(app) if r.action == "search"]
+    assert searched == [f"reference:{vejen.reference if with_year else int(padded)}"]
+    # Another municipality's case is not found by its number, however it is typed.
+    other = typed.replace("{ref", "{other_ref").format(
+        other_ref=roskilde.reference, other_ref_lower=roskilde.reference.lower(), year=year,
+        number=int(roskilde.reference[-6:]), padded=roskilde.reference[-6:],
+    )  # fmt: skip
+    found = client.post("/sagsbehandler/soeg", data={"query": other, "csrf_token": token},
+                        follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert roskilde.reference not in found and "/sagsbehandler/sag/" not in found
+
+
+@pytest.mark.parametrize("typed", ["AS-2026-1234567", "12345678", "sag 12", "AS-20-000001"])
+def test_what_is_not_a_case_or_cpr_number_is_explained(app: Flask, typed: str) -> None:
+    client = staff_client(app, "575", "ida@vejen.dk")
+    token = csrf_from(client, "/sagsbehandler/")
+    response = client.post("/sagsbehandler/soeg", data={"query": typed, "csrf_token": token})
+    assert response.status_code == 200
+    assert "Skriv sagens nummer, fx AS-2026-000123 eller bare 123, eller et CPR-nummer." in (
+        response.get_data(as_text=True)
+    )
