@@ -225,6 +225,11 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "holder": casework.holder(db.session(), application),
         "is_open": application.status in statuses.OPEN,
         "decided": application.status in statuses.DECIDED,
+        # A case action's form with errors (or a claim refused) is answered by the case page
+        # at the action's address, which takes only forms: Back goes to the case instead.
+        "form_answer_url": url_for("staff.case", application_id=application.id)
+        if request.method == "POST"
+        else None,
         "notes": [
             {
                 "at": n.at,

@@ -15,7 +15,7 @@ from flask import (
 )
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import HTTPException, NotFound
 
 from portal.web import db, metrics
 from portal.web.access import access
@@ -83,3 +83,20 @@ def privacy() -> str:
 @access("public")
 def favicon() -> Response:
     return current_app.send_static_file("img/favicon.svg")
+
+
+@bp.app_template_global()
+def page_url_after_form() -> str | None:
+    """Where the history entry of a page that answers a form should point (base.html,
+    static/js/init.js): its own address, when a plain visit there shows the page too (a
+    question with errors, the search, the login). None for a GET, and for a form's address
+    that only takes forms; such a page may name its page itself (form_answer_url)."""
+    if request.method != "POST":
+        return None
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(request.path, method="GET")
+    except HTTPException:
+        return None
+    query = request.query_string.decode("ascii", "replace")
+    return f"{request.path}?{query}" if query else request.path

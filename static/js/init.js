@@ -37,3 +37,11 @@ document.addEventListener("click", function (event) {
     list.open = true;
   }
 });
+
+// A page that answers a form stands in the history as that POST: going Back to it made the
+// browser ask "Confirm Form Resubmission", which many people cannot answer. The page names
+// the address that shows it by a plain visit (base.html); the history entry becomes that
+// visit, and Back shows the page as it stands, answers saved.
+if (document.body.dataset.formAnswer && window.history.replaceState) {
+  window.history.replaceState(window.history.state, "", document.body.dataset.formAnswer);
+}

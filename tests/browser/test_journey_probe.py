@@ -52,3 +52,30 @@ def test_a_clicked_source_does_not_follow_the_citizen_to_the_next_pages(
         assert at_top(page)
     finally:
         context.close()
+
+
+def test_back_to_a_page_that_showed_errors_shows_the_page_not_a_resubmit_prompt(
+    browser: Any, live_server: str
+) -> None:
+    """The first question sent without an answer shows its errors in the answer to the POST;
+    answered, the citizen goes on. Back must then show the question again (with the answer
+    saved), not the browser's "Confirm Form Resubmission" page, which would lose a person
+    who does not know what it means."""
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/ansoeg")
+        assert path_of(page, live_server) == "/ansoeg/hvem"
+        follow(page, page.locator('button[value="continue"]'))
+        assert page.locator(".alert-error").count() == 1  # the error summary, from the POST
+        fill_step(page, ANSWERS["/ansoeg/hvem"])
+        follow(page, page.locator('button[value="continue"]'))
+        assert path_of(page, live_server) != "/ansoeg/hvem"
+        response = page.go_back()
+        assert response is not None and response.request.method == "GET", response
+        assert path_of(page, live_server) == "/ansoeg/hvem"
+        assert page.locator('input[name="who"][value="self"]').is_checked()
+        assert page.locator(".alert-error").count() == 0
+    finally:
+        context.close()
