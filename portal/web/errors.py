@@ -25,6 +25,7 @@ from werkzeug.exceptions import (
     SecurityError,
 )
 
+from portal.crypto import DecryptionError
 from portal.web import db, logs
 from portal.web.error_hook import ErrorHook
 from portal.web.forms import PortalForm
@@ -65,6 +66,23 @@ NOT_SENT = (
     _l(
         "Vi kunne ikke tage imod ansøgningen lige nu. Dine svar er gemt. "
         "Vent et øjeblik, og prøv at sende igen."
+    ),
+)
+# Stored data that no key in PORTAL_DATA_KEYS decrypts: a key it was written with has been
+# taken out (or the keys belong to another installation). Trying again will not help, so the
+# page does not say so; the operator learns which from the log.
+UNREADABLE = (
+    _l("Der er sket en fejl hos os"),
+    _l(
+        "Det er ikke din skyld. Vi kan ikke læse de oplysninger, der er gemt. Prøv igen senere, "
+        "eller kontakt kommunen."
+    ),
+)
+STAFF_UNREADABLE = (
+    _l("Oplysningerne kan ikke læses"),
+    _l(
+        "Portalen kan ikke læse de gemte oplysninger, fordi den mangler en nøgle. Giv driften "
+        "besked, og oplys koden nedenfor."
     ),
 )
 # The final submit: the one page whose failure a citizen must not misread as "sent".
@@ -237,6 +255,16 @@ def init_app(app: Flask) -> None:
         if db.is_unavailable(e):
             return unavailable(e)
         raise e  # a fault in the portal (a missing table, a broken constraint): the 500 path
+
+    @app.errorhandler(DecryptionError)
+    def _undecryptable(e: DecryptionError) -> Response:
+        report_unhandled(e)
+        log.error(
+            "Stored data could not be decrypted with any key in PORTAL_DATA_KEYS (request %s): "
+            "a key it was written with is missing. `portal rotate-keys --check` counts the rows.",
+            g.get("request_id", "-"),
+        )
+        return _render(500, *(STAFF_UNREADABLE if staff_side() else UNREADABLE))
 
     @app.errorhandler(InternalServerError)
     def _server_error(e: InternalServerError) -> Response:
