@@ -9,7 +9,10 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
+from portal.db.models import Application
+from portal.web.db import database
 from tests.web.journey import answer_until, post_step, submit
 from tests.web.staff import csrf_from, login, make_staff, staff_client
 
@@ -49,8 +52,10 @@ def test_a_case_action_with_errors_names_the_case_page(app: Flask) -> None:
     citizen = app.test_client()
     answer_until(citizen)
     assert submit(citizen).status_code == 303
+    with database(app).transaction() as session:
+        application_id = session.scalar(select(func.max(Application.id)))
     client = staff_client(app, "575", "ida@vejen.dk")
-    page = "/sagsbehandler/sag/1"
+    page = f"/sagsbehandler/sag/{application_id}"
     assert mark(client.get(page).get_data(as_text=True)) is None
     refused = client.post(page + "/note", data={"text": "", "csrf_token": csrf_from(client, page)})
     assert refused.status_code == 200
