@@ -53,6 +53,9 @@ def letter_context(application: Application, decision: Decision) -> dict[str, An
         "decision": decision,
         "municipality": municipality,
         "applicant": (person.get("identity") or {}).get("full_name", ""),
+        # Where the applicant lives, as they gave it: a letter printed or forwarded on paper
+        # still reaches them (an application typed in by a caseworker may have none).
+        "address": person.get("address") or None,
         "route_law": decisions.ROUTE_LAW,
         "lang": lang,
     }

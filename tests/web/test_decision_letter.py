@@ -154,7 +154,7 @@ def test_a_partial_grant_letter_says_what_why_the_law_and_how_to_complain(app: F
     with database(app).transaction() as session:
         reference = session.get(Application, case.id).reference  # type: ignore[union-attr]
     for expected in (
-        "Vejen Kommune", "Karen Hansen", reference, TODAY_IN_DANISH,
+        "Vejen Kommune", "Karen Hansen", "Vestergade 1", "6600 Vejen", reference, TODAY_IN_DANISH,
         "Du får en del af det, du har søgt om.", "Kærhøj", "Dage om ugen 3", "Halve dage",
         "Kommunen betaler ikke kørsel.", REASONS, "serviceloven § 104", "Sådan klager du",
         "Du skal klage inden 4 uger.", f"Kilde: {LAW}.",
