@@ -1,5 +1,4 @@
-"""The `portal` command: `portal migrate`, `portal serve`, `portal purge`, ... (the staff account
-commands are in portal.cli_staff).
+"""The `portal` command: `portal migrate`, `portal serve`, `portal purge`, `portal create-staff`, ...
 
 `portal` is `flask --app portal` with the app factory built in, so every Flask command
 (`portal run`, `portal routes`, `portal shell`) works too.

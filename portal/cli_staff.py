@@ -10,11 +10,14 @@ server's terminal), so the municipality's trail shows that the account was reset
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from portal import passwords, staff_auth
 from portal.db.models import AuditEvent, StaffRole, StaffUser, utcnow
@@ -26,14 +29,33 @@ def _municipality_codes() -> set[str]:
     return set(services.standards())
 
 
-def _create_staff(email: str, municipality: str, role: StaffRole, password: str) -> bool:
-    """Create the account; False when the e-mail address is taken (also by a race)."""
+def _create_staff(
+    email: str, municipality: str, role: StaffRole, password: str, by_operator: bool = False
+) -> bool:
+    """Create the account; False when the e-mail address is taken (also by a race). An account
+    the operator makes is noted in the trail, and its password, which the operator has seen,
+    is changed at the first login, as one an admin makes on the admin page."""
     try:
         with database().transaction() as session:
-            staff_auth.create_staff(session, email, municipality, role, password)
+            user = staff_auth.create_staff(
+                session, email, municipality, role, password, issued=by_operator
+            )
+            if by_operator:
+                session.flush()
+                _note(session, user, "operator_create_staff")
     except staff_auth.StaffExists:
         return False
     return True
+
+
+def _note(session: Session, user: StaffUser, action: str) -> None:
+    """The operator's change in the municipality's audit trail: no staff member did it."""
+    session.add(
+        AuditEvent(
+            at=utcnow(), staff_id=None, municipality_code=user.municipality_code, action=action,
+            request_id="portal-cli", detail=user.email,
+        )
+    )  # fmt: skip
 
 
 def _email_problem(email: str) -> str | None:
@@ -54,10 +76,14 @@ def _email_problem(email: str) -> str | None:
 @with_appcontext
 @click.option("--municipality", required=True, help="Kommunekode, e.g. 265 for Roskilde.")
 @click.option("--email", required=True)
-@click.option("--role", type=click.Choice([r.value for r in StaffRole]), default="caseworker")
+@click.option(
+    "--role", type=click.Choice([r.value for r in StaffRole]), default="caseworker",
+    show_default=True,
+)  # fmt: skip
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_staff_command(municipality: str, email: str, role: str, password_stdin: bool) -> None:
-    """Create a caseworker or admin. Without --password-stdin a password is made and shown once."""
+    """Create a caseworker or admin. Without --password-stdin a password is made and shown once.
+    Either way the person chooses their own at the first login."""
     if municipality not in _municipality_codes():
         raise click.BadParameter(
             f"unknown kommunekode {municipality!r}", param_hint="--municipality"
@@ -67,12 +93,13 @@ def create_staff_command(municipality: str, email: str, role: str, password_stdi
         raise click.BadParameter(problem, param_hint="--email")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else passwords.generate()
     try:
-        created = _create_staff(email, municipality, StaffRole(role), password)
+        created = _create_staff(email, municipality, StaffRole(role), password, by_operator=True)
     except passwords.WeakPasswordError as err:
         raise click.ClickException(str(err)) from err
     if not created:
         raise click.ClickException(f"A staff user with the e-mail {email} already exists.")
     click.echo(f"Created {role} {email.strip().lower()} for municipality {municipality}.")
+    click.echo("The first login asks them to choose their own password.")
     if not password_stdin:
         click.echo(f"Password (shown once): {password}")
 
@@ -98,24 +125,28 @@ def demo_data_command() -> None:
                 click.echo(f"Demo {name} for {code}: {email} / {password}")
 
 
+@dataclass(frozen=True)
+class Reset:
+    email: str
+    done: bool  # False: the account had nothing to reset, and nothing was changed
+    password: str | None = None
+
+
 def _reset(
-    email: str, action: str, change: staff_auth.AccountChange
-) -> tuple[StaffUser, str | None]:
+    email: str, action: str, change: staff_auth.AccountChange,
+    needed: Callable[[StaffUser], bool] = lambda _user: True,
+) -> Reset:  # fmt: skip
     """Run an admin's account change on the account with this e-mail address, and note it."""
     with database().transaction() as session:
         address = email.strip().lower()
         user = session.scalar(select(StaffUser).where(StaffUser.email == address))
         if user is None:
             raise click.ClickException(f"No staff user has the e-mail {address}.")
-        now = utcnow()
-        password = change(session, user, now)
-        session.add(
-            AuditEvent(
-                at=now, staff_id=None, municipality_code=user.municipality_code, action=action,
-                request_id="portal-cli", detail=user.email,
-            )
-        )  # fmt: skip
-        return user, password
+        if not needed(user):
+            return Reset(user.email, done=False)
+        password = change(session, user, utcnow())
+        _note(session, user, action)
+        return Reset(user.email, done=True, password=password)
 
 
 @click.command("reset-password")
@@ -125,9 +156,13 @@ def reset_password_command(email: str) -> None:
     """A new password for a staff user, shown once; it must be changed at the next login. The
     account is unlocked and every open session ends. For a municipality's only admin: other
     staff get theirs from an admin, on the admin pages."""
-    user, password = _reset(email, "operator_reset_password", staff_auth.reset_password)
-    click.echo(f"New password for {user.email} (shown once, to be changed at the next login):")
-    click.echo(str(password))
+    reset = _reset(email, "operator_reset_password", staff_auth.reset_password)
+    click.echo(f"New password for {reset.email} (shown once, to be changed at the next login):")
+    click.echo(str(reset.password))
+
+
+def _has_app(user: StaffUser) -> bool:
+    return user.totp_secret_enc is not None or user.totp_pending_enc is not None
 
 
 @click.command("reset-authenticator")
@@ -136,9 +171,14 @@ def reset_password_command(email: str) -> None:
 def reset_authenticator_command(email: str) -> None:
     """Forget a staff user's authenticator app (a lost or replaced phone): the next login sets
     up a new one. Every open session ends."""
-    user, _ = _reset(email, "operator_reset_authenticator", staff_auth.reset_authenticator)
+    reset = _reset(
+        email, "operator_reset_authenticator", staff_auth.reset_authenticator, needed=_has_app
+    )
+    if not reset.done:
+        click.echo(f"{reset.email} has no authenticator app set up: nothing was changed.")
+        return
     click.echo(
-        f"The authenticator app of {user.email} is forgotten: the next login sets up a new one."
+        f"The authenticator app of {reset.email} is forgotten: the next login sets up a new one."
     )
 
 

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from portal import casework, passwords, staff_auth
-from portal.db.models import StaffRole, StaffUser, utcnow
+from portal.db.models import AuditEvent, StaffRole, StaffUser, utcnow
 from portal.staff.audit_names import AUDIT_ACTIONS
 from portal.staff.auth import audit, bp, person_ref
 from portal.web import db
@@ -102,14 +102,18 @@ CHANGES: dict[str, tuple[str, staff_auth.AccountChange]] = {
     "nulstil-app": ("staff_reset_authenticator", staff_auth.reset_authenticator),
 }
 ACTIONS = ", ".join(f"'{name}'" for name in CHANGES)
+OWN_ACCOUNT_REFUSED = frozenset({"deaktiver", "nulstil", "nulstil-app"})
 
 
 @bp.post(f"/admin/medarbejdere/<int:staff_id>/<any({ACTIONS}):action>")
 @access("admin")
 @db.transactional
 def staff_change(staff_id: int, action: str) -> ResponseReturnValue:
-    if staff_id == g.staff.id and action == "deaktiver":
-        abort(400)  # an admin cannot lock themself out by accident
+    if staff_id == g.staff.id and action in OWN_ACCOUNT_REFUSED:
+        # Not by accident, and not by someone at an unlocked screen: the own password is
+        # changed on the password page (which asks for the current one), the own app by
+        # another admin or the operator.
+        abort(400)
     audit_action, run = CHANGES[action]
     user = own_staff(staff_id)
     password = run(db.session(), user, utcnow())
@@ -157,7 +161,9 @@ def access_request() -> ResponseReturnValue:
                                request_form=form, action_form=FlaskForm())  # fmt: skip
     digits = (form.cpr.data or "").replace("-", "")
     index = cipher().index(digits)
-    found = casework.access_request(db.session(), g.staff.municipality_code, index)
+    found = casework.access_request(
+        db.session(), g.staff.municipality_code, index, person_ref(index)
+    )
     audit("gdpr_export", detail=person_ref(index))
     body = json.dumps(access_request_document(found), ensure_ascii=False, indent=2).encode()
     return Response(body, mimetype="application/json",
@@ -165,15 +171,24 @@ def access_request() -> ResponseReturnValue:
 
 
 def access_request_document(found: casework.AccessRequest) -> dict[str, Any]:
-    """The file the admin hands over: who did what, when, on which application, in words."""
+    """The file the admin hands over: who did what, when, on which application, in words;
+    then what was done about the person with no application to it (searches for their CPR
+    number, earlier access requests), which is processing of their data too."""
     code = g.staff.municipality_code
     emails = casework.staff_emails(db.session(), code)
-    events = [
-        {
+
+    def described(event: AuditEvent) -> dict[str, Any]:
+        return {
             "at": event.at.isoformat(), "staff": emails.get(event.staff_id),
             "action": event.action, "description": str(AUDIT_ACTIONS.get(event.action, event.action)),
-            "application": reference, "request_id": event.request_id,
-        }
+        }  # fmt: skip
+
+    events = [
+        {**described(event), "application": reference, "request_id": event.request_id}
         for reference, event in found.events
-    ]  # fmt: skip
-    return {"municipality_code": code, "applications": found.references, "events": events}
+    ]
+    about_person = [
+        {**described(event), "request_id": event.request_id} for event in found.about_person
+    ]
+    return {"municipality_code": code, "applications": found.references, "events": events,
+            "about_person": about_person}  # fmt: skip

@@ -56,6 +56,7 @@ AUDIT_ACTIONS: dict[str, LazyString] = {
     "handoff_send_again": _l("Sendte en besked igen"),
     "handoff_enable_target": _l("Slog modtageren til igen"),
     # The operator at the server (`portal reset-password`, `portal reset-authenticator`).
+    "operator_create_staff": _l("Driften oprettede en medarbejder"),
     "operator_reset_password": _l("Driften lavede en ny adgangskode til en medarbejder"),
     "operator_reset_authenticator": _l("Driften nulstillede en medarbejders godkendelses-app"),
     # `portal purge` (no staff member): counts only.

@@ -18,7 +18,7 @@ from portal.web.case_words import STATUS_TEXT
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher
 
-CPR_RE = re.compile(r"^\d{6}-?\d{4}$")
+CPR_RE = re.compile(r"^\d{6}[\s-]?\d{4}$")  # as written, with a dash, a space or neither
 # A case number as people say it on the phone or copy it: "AS-2026-000123", "as 2026 123",
 # "2026-123", or the number alone ("123", "000123"), which finds it in every year.
 REFERENCE_RE = re.compile(r"^(?:AS[\s-]*)?(?:(\d{4})[\s-]+)?0*(\d{1,6})$")
@@ -37,7 +37,7 @@ def search() -> ResponseReturnValue:
         return search_page(form, [])
     query = form.query.data or ""
     if CPR_RE.match(query):
-        digits = query.replace("-", "")
+        digits = re.sub(r"[\s-]", "", query)
         index = cipher().index(digits)
         where = casework.QueueFilter(cpr_index=index)
         masked = person_ref(index)

@@ -30,10 +30,10 @@ PASSED_ON = {
     ("api/routes.py", "ACTIONS.get(request.endpoint or '', 'api_other')"),  # ast.unparse's quotes
     ("api/events.py", "call.action"),  # write_audit(): an ApiCall's action, collected above
     ("retention.py", "AUDIT_ACTION"),  # `portal purge`'s one row per run
-    ("cli_staff.py", "action"),  # _reset(): the literal its commands give, collected below
+    ("cli_staff.py", "action"),  # _reset() and _note(): the literals their callers give
 }
 # The function, and the position of its action argument.
-WRITERS = {"audit": 0, "act": 2, "_reset": 1}
+WRITERS = {"audit": 0, "act": 2, "_reset": 1, "_note": 2}
 
 
 def action_argument(call: ast.Call) -> ast.expr | None:
