@@ -40,8 +40,23 @@ document.addEventListener("click", function (event) {
 
 // A page that answers a form stands in the history as that POST: going Back to it made the
 // browser ask "Confirm Form Resubmission", which many people cannot answer. The page names
-// the address that shows it by a plain visit (base.html); the history entry becomes that
-// visit, and Back shows the page as it stands, answers saved.
-if (document.body.dataset.formAnswer && window.history.replaceState) {
-  window.history.replaceState(window.history.state, "", document.body.dataset.formAnswer);
-}
+// the address that shows it by a plain visit (base.html). When the person leaves the page by
+// sending a form or following a link, its history entry becomes that visit, so Back shows the
+// page as it stands, answers saved. Not before: a reload of a page with errors still sends
+// what was typed again, instead of showing an empty field.
+(function () {
+  var visit = document.body.dataset.formAnswer;
+  if (!visit || !window.history.replaceState) {
+    return;
+  }
+  function leaving() {
+    window.history.replaceState(window.history.state, "", visit);
+  }
+  document.addEventListener("submit", leaving);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (link && !event.defaultPrevented && link.getAttribute("href").charAt(0) !== "#") {
+      leaving();
+    }
+  });
+})();
