@@ -118,8 +118,14 @@ def step(slug: str) -> ResponseReturnValue:
     if not form.validate():
         expired = bool(form.csrf_token.errors)
         if request.form.get("action") == "save" and not expired:
-            # "Save and continue later" never blocks, and never stores an answer that is not
-            # complete: what was saved before stays saved, and the page says what was not.
+            # "Save and continue later" never stores an answer that is not right, and never
+            # blocks: an unfinished page is left for later (the save page says which), while
+            # one with something typed that cannot be taken (too long, an impossible date)
+            # is shown again with what was typed and the error, and a way to save without it.
+            if typed_wrongly(form):
+                args = page_args(step_id, answers)
+                args["save_without"] = url_for("citizen.save_for_later", **{UNSAVED_ARG: slug})
+                return render_step(step_id, form, answers, args=args)
             unsaved = {UNSAVED_ARG: slug} if typed_something() else {}
             return redirect(url_for("citizen.save_for_later", **unsaved), 303)
         return render_step(step_id, form, answers, 400 if expired else 200)
@@ -128,6 +134,18 @@ def step(slug: str) -> ResponseReturnValue:
 
 # The "continue later" page's note of a page left with answers it could not save.
 UNSAVED_ARG = "ikke-gemt"
+
+
+def typed_wrongly(form: StepForm) -> bool:
+    """Whether a field with an error holds something typed, rather than nothing yet."""
+    for field in form.answer_fields:
+        if field.errors and any(
+            value.strip()
+            for name, value in request.form.items(multi=True)
+            if name == field.name or name.startswith(f"{field.name}-")
+        ):
+            return True
+    return False
 
 
 def typed_something() -> bool:

@@ -249,3 +249,31 @@ def test_back_to_for_yourself_asks_the_details_again_and_drops_the_representativ
     assert answer_until(client) == "/ansoeg/tjek"
     html = client.get("/ansoeg/tjek").get_data(as_text=True)
     assert "Ole Hansen" not in html and "Karen Hansen" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "kept"),
+    [
+        ("/ansoeg/andet", {"text": "Jeg vil gerne male. " * 112}, "Jeg vil gerne male. " * 3),
+        ("/ansoeg/alder", {"birth_date-day": "31", "birth_date-month": "2",
+                           "birth_date-year": "2000"}, 'value="31"'),
+    ],
+)  # fmt: skip
+def test_continue_later_with_something_typed_wrongly_keeps_it_on_the_page(
+    app: Flask, client: FlaskClient, path: str, typed: dict[str, Any], kept: str
+) -> None:
+    """The second walk typed 2,240 characters where 2,000 fit and pressed "Gem og fortsæt
+    senere": the save page said the page was not complete, and the text was gone. Now the
+    page stays, with what was typed, the error, and a way to save without it."""
+    answer_until(client, stop=path)
+    before = stored_answers(app)
+    html = client.get(path).get_data(as_text=True)
+    response = client.post(path, data={**typed, "csrf_token": token(html), "action": "save"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert kept in page
+    assert "Siden er ikke gemt endnu" in page and 'class="alert alert-error' in page
+    without = re.search(r'<a href="(/ansoeg/gem\?ikke-gemt=[^"]+)">Gem uden svarene', page)
+    assert without is not None
+    assert stored_answers(app) == before  # nothing of it stored
+    assert "er ikke gemt" in client.get(without.group(1)).get_data(as_text=True)
