@@ -243,15 +243,21 @@ def audit_trail(session: Session, municipality: str, application_id: int) -> lis
 
 @dataclass(frozen=True)
 class AccessRequest:
-    """GDPR art. 15: one person's applications in the municipality, and every action on them."""
+    """GDPR art. 15: one person's applications in the municipality, every action on them, and
+    every action about the person with no application to it (a CPR search, an access request)."""
 
     references: list[str]
     events: list[tuple[str, AuditEvent]]  # (reference, event): by application, then by time
+    about_person: list[AuditEvent]  # by time
 
 
-def access_request(session: Session, municipality: str, cpr_index: str) -> AccessRequest:
-    """Two queries whatever the number of applications: the applications, then every audit
-    row of all of them, joined to their reference."""
+def access_request(
+    session: Session, municipality: str, cpr_index: str, person_ref: str
+) -> AccessRequest:
+    """Three queries whatever the number of applications: the applications, every audit row
+    of all of them joined to their reference, and the rows whose detail names the person
+    (`person_ref`, as the web layer writes it: a search for the CPR number, whether it found
+    anything or not, and an earlier access request)."""
     mine = (Application.municipality_code == municipality, Application.cpr_index == cpr_index)
     references = session.scalars(
         select(Application.reference).where(*mine).order_by(Application.id)
@@ -262,7 +268,12 @@ def access_request(session: Session, municipality: str, cpr_index: str) -> Acces
         .where(*mine, AuditEvent.municipality_code == municipality)
         .order_by(Application.id, AuditEvent.at, AuditEvent.id)
     ).tuples()
-    return AccessRequest(list(references), list(events))
+    about_person = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.municipality_code == municipality, AuditEvent.detail == person_ref)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return AccessRequest(list(references), list(events), list(about_person))
 
 
 def holder(session: Session, application: Application) -> StaffUser | None:
