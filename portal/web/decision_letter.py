@@ -13,7 +13,7 @@ from flask import Response, render_template
 from flask_babel import get_locale
 from werkzeug.exceptions import NotFound
 
-from portal import decisions
+from portal import decisions, journey
 from portal.applications import Decision
 from portal.db.models import Application
 from portal.web import db
@@ -56,6 +56,11 @@ def letter_context(application: Application, decision: Decision) -> dict[str, An
         # Where the applicant lives, as they gave it: a letter printed or forwarded on paper
         # still reaches them (an application typed in by a caseworker may have none).
         "address": person.get("address") or None,
+        # A relative, a helper or a guardian who applied: named in the letter, which is to the
+        # person, and sent a copy (the letter is on their status page too).
+        "representative": (person.get("representative") or {}).get("full_name", "")
+        if journey.by_a_representative(person)
+        else "",
         "route_law": decisions.ROUTE_LAW,
         "lang": lang,
     }

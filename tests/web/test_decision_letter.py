@@ -162,6 +162,7 @@ def test_a_partial_grant_letter_says_what_why_the_law_and_how_to_complain(app: F
     ):  # fmt: skip
         assert expected in text, expected
     assert "010190" not in text  # the letter names the person, never the CPR number
+    assert "Du har søgt om et aktivitets- og samværstilbud." in text and "Kopi til" not in text
 
 
 @pytest.mark.parametrize(
@@ -229,6 +230,16 @@ def test_the_status_page_links_the_letter_for_the_person_and_the_representative(
         assert app.test_client().get(link + "/afgoerelse.pdf").status_code == 200
     assert case.citizen.get("/status/AAAAAAAAAAAAAAAAAAAAAA/afgoerelse.pdf").status_code == 404
     assert case.citizen.get("/status/ikke-et-link/afgoerelse.pdf").status_code == 404
+
+
+def test_a_letter_to_a_person_someone_applied_for_names_who_applied_and_copies_them(
+    app: Flask,
+) -> None:
+    """The second walk: a daughter applied for her father, and his letter said "Du har søgt"."""
+    case = Case(app, other=True).decide("refused")
+    text = letter(case.citizen, case.links[0] + "/afgoerelse.pdf")
+    assert "Ole Hansen har søgt om et aktivitets- og samværstilbud til dig." in text
+    assert "Kopi til Ole Hansen" in text and "Du har søgt" not in text
 
 
 @pytest.mark.parametrize("outcome", list(DECISIONS))
