@@ -120,15 +120,19 @@ class AlreadyClaimed(Exception):
 
 
 def claim(
-    session: Session, municipality: str, application_id: int, staff_id: int, now: datetime
-) -> None:
-    """Take the case if nobody has it. Exactly one of two simultaneous claims wins."""
+    session: Session, municipality: str, application_id: int, staff_id: int, now: datetime,
+    only: tuple[Status, ...] | None = None,
+) -> None:  # fmt: skip
+    """Take the case if nobody has it (and, with `only`, while its status is one of those).
+    Exactly one of two simultaneous claims wins."""
+    still = (Application.status.in_(only),) if only is not None else ()
     result = session.execute(
         update(Application)
         .where(
             Application.id == application_id,
             Application.municipality_code == municipality,
             free_to_take(),
+            *still,
         )
         .values(assigned_to_id=staff_id, updated_at=now)
         .execution_options(synchronize_session=False)
@@ -285,15 +289,17 @@ def holder(session: Session, application: Application) -> StaffUser | None:
 
 
 def claim_next(session: Session, municipality: str, staff_id: int, now: datetime) -> int | None:
-    """Take the oldest received case nobody has; if another caseworker takes it first, the
-    next one. None when the queue has nothing free."""
+    """Take the oldest open case nobody has, whatever its open status: a new one, one its
+    caseworker let go, or one left waiting for the citizen's answer when its caseworker's
+    account was deactivated. If another caseworker takes it first, the next one. None when
+    the queue has nothing free."""
     for _ in range(10):
         candidate = session.scalar(
             select(Application.id)
             .where(
                 Application.municipality_code == municipality,
                 free_to_take(),
-                Application.status == Status.RECEIVED,
+                Application.status.in_(OPEN),
             )
             .order_by(Application.received_at, Application.id)
             .limit(1)
@@ -301,7 +307,8 @@ def claim_next(session: Session, municipality: str, staff_id: int, now: datetime
         if candidate is None:
             return None
         try:
-            claim(session, municipality, candidate, staff_id, now)
+            # Still open: the citizen may withdraw it between the look and the claim.
+            claim(session, municipality, candidate, staff_id, now, only=OPEN)
         except AlreadyClaimed:
             continue
         return candidate

@@ -8,18 +8,20 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
-from portal.db.models import Application, StaffRole
+from portal import casework
+from portal.db.models import Application, StaffRole, StaffUser, Status, StatusEvent, utcnow
 from portal.web.db import database
 from tests.web.decision_dates import DECIDED_TODAY
-from tests.web.journey import answer_until, submit
-from tests.web.staff import csrf_from, staff_client
+from tests.web.journey import answer_until, status_links, submit, token
+from tests.web.staff import csrf_from, make_staff, staff_client
 
 CASE = "/sagsbehandler/sag/{}"
 ADMIN = "/sagsbehandler/admin/medarbejdere"
@@ -63,6 +65,121 @@ def journal(staff: FlaskClient, application_id: int) -> str:
     data = staff.get(CASE.format(application_id) + "/sag.pdf").data
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     return re.sub(r"[ \t]+", " ", text)
+
+
+# 3. The next free case is any open case nobody has -------------------------------------------
+
+
+def holder_and_status(app: Flask, application_id: int) -> tuple[int | None, Status]:
+    with database(app).transaction() as session:
+        row = session.execute(
+            select(Application.assigned_to_id, Application.status).where(
+                Application.id == application_id
+            )
+        ).one()
+        return row[0], row[1]
+
+
+def events_of(app: Flask, application_id: int) -> int:
+    with database(app).transaction() as session:
+        return (
+            session.scalar(select(func.count()).where(StatusEvent.application_id == application_id))
+            or 0
+        )
+
+
+def take_next(staff: FlaskClient) -> str:
+    path = "/sagsbehandler/"
+    response = staff.post("/sagsbehandler/tag-naeste", data={"csrf_token": csrf_from(staff, path)})
+    assert response.status_code == 303
+    return response.headers["Location"]
+
+
+def test_a_released_case_is_handed_out_before_a_newer_received_one(app: Flask) -> None:
+    _citizen, released = applied(app)
+    _citizen, newer = applied(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    act(ida, released, "tag")
+    assert act(ida, released, "slip") == 303
+    assert holder_and_status(app, released) == (None, Status.IN_PROGRESS)
+    before = events_of(app, released)
+
+    bo = staff_client(app, "575", "bo@vejen.dk")
+    assert take_next(bo) == CASE.format(released)
+    bo_id = holder_and_status(app, released)[0]
+    assert holder_and_status(app, released) == (bo_id, Status.IN_PROGRESS)
+    assert events_of(app, released) == before  # under way already: no second "under way"
+    # The received one next, and taking it starts the work, as before.
+    assert take_next(bo) == CASE.format(newer)
+    assert holder_and_status(app, newer) == (bo_id, Status.IN_PROGRESS)
+    assert "besked=ingen-ledige" in take_next(bo)
+
+
+def test_a_case_waiting_for_the_citizen_comes_back_when_its_caseworker_is_deactivated(
+    app: Flask,
+) -> None:
+    _citizen, waiting = applied(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    act(ida, waiting, "tag")
+    assert act(ida, waiting, "oplysninger", message="Send os en lægeerklæring.") == 303
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    with database(app).transaction() as session:
+        ida_id = session.scalars(
+            select(StaffUser.id).where(StaffUser.email == "ida@vejen.dk")
+        ).one()
+    response = admin.post(
+        f"{ADMIN}/{ida_id}/deaktiver", data={"csrf_token": csrf_from(admin, ADMIN)}
+    )
+    assert response.status_code == 200
+    assert holder_and_status(app, waiting) == (None, Status.AWAITING_CITIZEN)
+
+    bo = staff_client(app, "575", "bo@vejen.dk")
+    assert take_next(bo) == CASE.format(waiting)
+    assert holder_and_status(app, waiting)[1] is Status.AWAITING_CITIZEN  # still her turn
+
+
+def test_a_withdrawn_or_decided_case_is_never_handed_out(app: Flask) -> None:
+    citizen, _withdrawn = applied(app)
+    link = status_links(citizen.get("/kvittering").get_data(as_text=True))[0]
+    page = citizen.get(link + "/traek-tilbage").get_data(as_text=True)
+    citizen.post(link + "/traek-tilbage", data={"csrf_token": token(page)})
+    _citizen, decided = applied(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    act(ida, decided, "tag")
+    act(ida, decided, "afgoerelse", **DECISIONS["refused"])
+    with database(app).transaction() as session:  # a decided case whose holder let it go
+        session.execute(update(Application).where(Application.id == decided)
+                        .values(assigned_to_id=None))  # fmt: skip
+    assert "besked=ingen-ledige" in take_next(staff_client(app, "575", "bo@vejen.dk"))
+
+
+def test_ten_caseworkers_asking_for_the_next_case_at_once_leave_one_with_the_orphan(
+    app: Flask,
+) -> None:
+    _citizen, orphan = applied(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    act(ida, orphan, "tag")
+    act(ida, orphan, "slip")
+    ids = [make_staff(app, "575", f"naeste{i}@vejen.dk") for i in range(10)]
+    got: list[tuple[int, int | None]] = []
+    errors: list[BaseException] = []
+
+    def run(staff_id: int) -> None:
+        try:
+            with database(app).transaction() as session:
+                got.append((staff_id, casework.claim_next(session, "575", staff_id, utcnow())))
+        except BaseException as err:  # collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    winners = [staff_id for staff_id, found in got if found == orphan]
+    assert len(winners) == 1 and [found for _, found in got].count(None) == 9
+    assert holder_and_status(app, orphan)[0] == winners[0]
 
 
 # 4. The access-request file holds the searches for the person --------------------------------
