@@ -4,11 +4,15 @@ One definition of each, so no page shows more and every page gives the same advi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from enum import Enum
+from typing import Any
 
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+
+from portal.answers import age_from_birth_date
 
 
 def masked(cpr: str) -> str:
@@ -59,3 +63,24 @@ def fits_birth_date(cpr: str, born: str) -> bool:
         return bool(stdnum_cpr.get_birth_date(cpr) == date.fromisoformat(born))
     except (ValidationError, ValueError):
         return False
+
+
+def fits_age(cpr: str, age: int, today: date) -> bool:
+    """Whether a person with this CPR number is `age` years old on `today`, for a person who
+    gave an age instead of a birth date. False for a number that has no date."""
+    try:
+        born = stdnum_cpr.get_birth_date(cpr)
+    except (ValidationError, ValueError):
+        return False
+    return age_from_birth_date(born, today) == age
+
+
+def fits_age_answer(cpr: str, age_answer: Mapping[str, Any], today: date) -> bool:
+    """Whether the CPR number agrees with what the age question holds: the birth date when
+    one was given, else the age; true when it holds neither."""
+    born, age = age_answer.get("birth_date"), age_answer.get("age")
+    if isinstance(born, str) and born:
+        return fits_birth_date(cpr, born)
+    if isinstance(age, int):
+        return fits_age(cpr, age, today)
+    return True

@@ -13,9 +13,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from portal.cpr import fits_birth_date
+from portal.cpr import fits_age_answer
+from portal.deadlines import danish_date
 from portal.identity import prefill
 
 Answers = Mapping[str, Mapping[str, Any]]
@@ -192,7 +194,9 @@ LATER_MEANING: dict[str, frozenset[str]] = {
 }
 
 
-def revise(before: Answers, step_id: str, value: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+def revise(
+    before: Answers, step_id: str, value: Mapping[str, Any], today: date | None = None
+) -> dict[str, Mapping[str, Any]]:
     """The answers with this step answered anew: what a changed answer made meaningless is
     dropped, so the flow asks it again (next_step finds it), and the rest is kept."""
     answers = dict(before)
@@ -203,8 +207,8 @@ def revise(before: Answers, step_id: str, value: Mapping[str, Any]) -> dict[str,
             answers.pop(later, None)
     if step_id == "relation":
         _authority_of_relation(answers)
-    if step_id == "age" and not _cpr_fits_birth_date(answers):
-        # The identity page refuses a CPR number of another birth date: ask it again.
+    if step_id == "age" and not _cpr_fits_age(answers, today):
+        # The identity page refuses a CPR number of another birth date or age: ask it again.
         answers.pop("identity", None)
     return prune(answers)
 
@@ -221,14 +225,13 @@ def _authority_of_relation(answers: dict[str, Mapping[str, Any]]) -> None:
         del answers["authority"]
 
 
-def _cpr_fits_birth_date(answers: Mapping[str, Mapping[str, Any]]) -> bool:
-    """Whether the CPR number given agrees with the birth date given (as the identity page
-    checks when it is typed); true when either is missing."""
-    born = answers.get("age", {}).get("birth_date")
+def _cpr_fits_age(answers: Mapping[str, Mapping[str, Any]], today: date | None) -> bool:
+    """Whether the CPR number given agrees with the birth date or age given (as the identity
+    page checks when it is typed); true when either is missing."""
     cpr = answers.get("identity", {}).get("cpr")
-    if not born or not isinstance(cpr, str):
+    if not isinstance(cpr, str):
         return True
-    return fits_birth_date(cpr, born)
+    return fits_age_answer(cpr, answers.get("age", {}), today or danish_date(datetime.now(UTC)))
 
 
 def answered_after(step_id: str, answers: Answers) -> bool:

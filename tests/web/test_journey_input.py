@@ -4,15 +4,18 @@ user's language; nothing is half-stored; never a 500."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from portal import journey
 from portal.citizen import session as drafts_in_session
 from portal.db import drafts
-from portal.db.models import Draft
+from portal.db.models import Draft, utcnow
+from portal.deadlines import danish_date
 from portal.web.db import database
 from tests.web.helpers import parse, set_language
 from tests.web.journey import answer_until, errors, post_step, token
@@ -248,3 +251,26 @@ def test_nothing_a_user_can_send_to_any_step_gives_a_server_error(app: Flask) ->
         assert response.status_code in (200, 303, 400), (path, form, response.status_code)
 
     post_anything()
+
+
+def test_a_cpr_number_must_fit_an_age_given_instead_of_a_birth_date(client: FlaskClient) -> None:
+    """The second walk gave the age 40 and then a CPR number of a child born in 2025: it was
+    taken. A number must fit the age as it fits a birth date."""
+    today = danish_date(utcnow())
+    forty = today.replace(year=today.year - 40) - timedelta(days=1)  # 40, and not a birthday
+    fitting = f"{forty:%d%m%y}-" + ("4000" if forty.year >= 2000 else "1234")
+    answer_until(client, stop="/ansoeg/navn-og-cpr", **{"/ansoeg/alder": {"age": "40"}})
+    refused = post_step(client, "/ansoeg/navn-og-cpr", {"full_name": "Karen", "cpr": "010125-4000"})
+    assert_error(refused, "CPR-nummeret passer ikke med alderen. Tjek dem begge.")
+    taken = post_step(client, "/ansoeg/navn-og-cpr", {"full_name": "Karen", "cpr": fitting})
+    assert taken.status_code == 303
+
+
+def test_an_age_changed_so_that_the_cpr_number_no_longer_fits_asks_for_it_again() -> None:
+    today = date(2026, 12, 6)
+    answers = {"age": {"age": 36, "birth_date": None},
+               "identity": {"full_name": "Karen", "cpr": "010190-1234"}}  # fmt: skip
+    kept = journey.revise(answers, "age", {"age": 36, "birth_date": None}, today)
+    assert "identity" in kept
+    changed = journey.revise(answers, "age", {"age": 50, "birth_date": None}, today)
+    assert "identity" not in changed

@@ -13,10 +13,11 @@ from wtforms import EmailField, RadioField, StringField, TelField
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from portal.cpr import Problem as CprProblem
-from portal.cpr import digit_count
-from portal.cpr import fits_birth_date as cpr_fits_birth_date
+from portal.cpr import digit_count, fits_age_answer
 from portal.cpr import masked as masked_cpr
 from portal.cpr import problem as cpr_problem
+from portal.db.models import utcnow
+from portal.deadlines import danish_date
 from portal.identity.prefill import representative_name
 from portal.web.citizen_login import current_citizen
 from portal.web.fields import MultiCheckboxField, optional_choice
@@ -111,9 +112,13 @@ class IdentityForm(StepForm):
             raise ValidationError(cpr_message(found, typed))
         number = stdnum_cpr.validate(typed)
         field.data = stdnum_cpr.format(number)
-        born = self.context.answers.get("age", {}).get("birth_date")
-        if born and not cpr_fits_birth_date(number, born):
-            raise ValidationError(_l("CPR-nummeret passer ikke med fødselsdatoen. Tjek dem begge."))
+        given = self.context.answers.get("age", {})
+        if not fits_age_answer(number, given, danish_date(utcnow())):
+            if given.get("birth_date"):
+                raise ValidationError(
+                    _l("CPR-nummeret passer ikke med fødselsdatoen. Tjek dem begge.")
+                )
+            raise ValidationError(_l("CPR-nummeret passer ikke med alderen. Tjek dem begge."))
 
     @classmethod
     def display(cls, name: str, value: Any) -> str:
