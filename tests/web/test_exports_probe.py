@@ -67,6 +67,40 @@ def journal(staff: FlaskClient, application_id: int) -> str:
     return re.sub(r"[ \t]+", " ", text)
 
 
+# 1. The internal notes go to the journal -----------------------------------------------------
+
+
+def test_the_notes_are_in_the_journal_pdf_and_the_json_export(app: Flask) -> None:
+    _citizen, application_id = applied(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    bo = staff_client(app, "575", "bo@vejen.dk")
+    assert (
+        act(ida, application_id, "note", text="Ringede til borgeren.\nHun kommer tirsdag.") == 303
+    )
+    assert act(bo, application_id, "note", text="Tjekkede <b>adressen</b> i CPR.") == 303
+
+    notes = exported(ida, application_id)["notes"]
+    assert [(n["staff"], n["text"]) for n in notes] == [
+        ("ida@vejen.dk", "Ringede til borgeren.\nHun kommer tirsdag."),
+        ("bo@vejen.dk", "Tjekkede <b>adressen</b> i CPR."),
+    ]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+\+00:00", n["at"]) for n in notes)
+
+    text = journal(ida, application_id)
+    notes_part = text.split("Interne noter")[1]
+    assert "ida@vejen.dk" in notes_part and "bo@vejen.dk" in notes_part
+    # Her line break kept, the tag as text, in the order written.
+    assert "Ringede til borgeren.\nHun kommer tirsdag." in notes_part
+    assert notes_part.index("Ringede") < notes_part.index("Tjekkede <b>adressen</b> i CPR.")
+
+
+def test_a_case_without_notes_says_so_in_the_journal(app: Flask) -> None:
+    _citizen, application_id = applied(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    assert exported(ida, application_id)["notes"] == []
+    assert "Ingen har skrevet en note på sagen." in journal(ida, application_id)
+
+
 # 3. The next free case is any open case nobody has -------------------------------------------
 
 
