@@ -1,0 +1,28 @@
+"""The second outside walk's findings on the guidance page."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.web.helpers import set_language
+from tests.web.journey import answer_until
+
+
+@pytest.mark.parametrize(
+    ("level", "said", "lang"),
+    [("1", "lidt hjælp", "da"), ("2", "en del hjælp", "da"),
+     ("1", "a little help", "en"), ("2", "quite a lot of help", "en")],
+)  # fmt: skip
+def test_naestved_repeats_the_help_the_person_said_in_their_own_words(
+    client: FlaskClient, level: str, said: str, lang: str
+) -> None:
+    """ "Jeg skal have en del hjælp" was answered with "you need little or some help", which
+    understates it next to Næstved's levels 3 and 4."""
+    set_language(client, lang)
+    answer_until(client, stop="/ansoeg/vejledning", **{
+        "/ansoeg/kommune": {"municipality": "370"}, "/ansoeg/hjaelp": {"help_level": level},
+    })  # fmt: skip
+    html = client.get("/ansoeg/vejledning").get_data(as_text=True)
+    assert said in html
+    assert "lidt eller noget hjælp" not in html and "a little or some help" not in html
