@@ -8,21 +8,27 @@ from typing import Any
 
 from flask import Response, render_template
 
-from portal import applications, casework
-from portal.db.models import Application
+from portal import applications, casework, journey
+from portal.crypto import DataCipher
+from portal.db.models import Application, Status, StatusEvent
+from portal.handoff.document import representative_of
 from portal.staff.auth import audit, bp
+from portal.staff.case_history import case_history, decisions_made
 from portal.staff.cases import case_context, own_application
+from portal.statuses import DECIDED
 from portal.web import db
 from portal.web.access import access
 from portal.web.services import cipher
 
-# 2: the citizen's private status links left the person (docs/export-schema.md). `notes`
-# came later as an addition, which the schema's rule does not count as breaking.
+# 2: the citizen's private status links left the person (docs/export-schema.md). `outcome`
+# and `notes` came later as additions, which the schema's rule does not count as breaking.
 EXPORT_VERSION = 2
 
 
 def export_document(application: Application) -> dict[str, Any]:
     data_cipher = cipher()
+    person = data_cipher.decrypt(application.person_enc)
+    events = applications.history(db.session(), application)
     staff_names = casework.staff_emails(db.session(), application.municipality_code)
     return {
         "schema": "portal.application.export",
@@ -31,19 +37,20 @@ def export_document(application: Application) -> dict[str, Any]:
         "municipality_code": application.municipality_code,
         "channel": application.channel.value,
         "status": application.status.value,
+        "outcome": outcome(application, data_cipher, events),
         "received_at": application.received_at.isoformat(),
         "standard_version": application.standard_version,
-        "person": without_links(data_cipher.decrypt(application.person_enc)),
+        "person": without_links(person),
         "answers": data_cipher.decrypt(application.answers_enc),
         "guidance": data_cipher.decrypt(application.guidance_enc),
         "history": [
             {
                 "status": event.status.value,
                 "at": event.at.isoformat(),
-                "actor": event.actor,
+                "actor": actor(application, person, event),
                 "note": data_cipher.decrypt(event.message_enc) if event.message_enc else None,
             }
-            for event in applications.history(db.session(), application)
+            for event in events
         ],
         "notes": [
             {
@@ -54,6 +61,31 @@ def export_document(application: Application) -> dict[str, Any]:
             for note in casework.notes(db.session(), application)
         ],
     }
+
+
+def outcome(application: Application, data_cipher: DataCipher,
+            events: list[StatusEvent]) -> str | None:  # fmt: skip
+    """The decision in force: `status` says only "granted" for a partial grant too (its
+    meaning since version 1), so a system that files the outcome reads it here. None while no
+    decision stands: still open (a reopen set the earlier one aside) or withdrawn."""
+    if application.status not in DECIDED:
+        return None
+    made = decisions_made(case_history(data_cipher, events, {}))
+    decision = made[0].decision if made else None
+    return decision.outcome.value if decision is not None and decision.outcome else None
+
+
+def actor(application: Application, person: dict[str, Any], event: StatusEvent) -> str:
+    """Who made the change. The submission is stored as the citizen's whoever sent it; it was
+    a representative's when someone applied for the person, except a caseworker's phone or
+    counter registration that names no representative (the rule of the hand-off document,
+    portal.handoff.document.submitter_kind)."""
+    submission = event.actor == "citizen" and event.status is Status.RECEIVED
+    if not submission or not journey.for_someone_else(person):
+        return event.actor
+    if application.registrar_id is not None and not representative_of(person):
+        return event.actor
+    return "representative"
 
 
 def without_links(person: dict[str, Any]) -> dict[str, Any]:

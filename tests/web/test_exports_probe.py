@@ -11,6 +11,7 @@ import re
 import threading
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
@@ -99,6 +100,67 @@ def test_a_case_without_notes_says_so_in_the_journal(app: Flask) -> None:
     ida = staff_client(app, "575", "ida@vejen.dk")
     assert exported(ida, application_id)["notes"] == []
     assert "Ingen har skrevet en note på sagen." in journal(ida, application_id)
+
+
+# 2. The decision's outcome and who sent the application --------------------------------------
+
+
+@pytest.mark.parametrize("outcome", DECISIONS)
+def test_the_export_says_the_outcome_and_keeps_the_status(app: Flask, outcome: str) -> None:
+    _citizen, application_id = applied(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    assert exported(ida, application_id)["outcome"] is None  # nothing decided yet
+    assert act(ida, application_id, "tag") == 303
+    assert act(ida, application_id, "afgoerelse", **DECISIONS[outcome]) == 303
+    document = exported(ida, application_id)
+    assert document["outcome"] == outcome
+    # A partial grant is still a grant to a consumer that reads only the status (version 2).
+    assert document["status"] == ("refused" if outcome == "refused" else "granted")
+    assert document["version"] == 2
+    assert document["history"][-1]["note"]["decision"]["outcome"] == outcome
+
+
+def test_a_reopened_case_has_no_outcome_until_it_is_decided_again(app: Flask) -> None:
+    _citizen, application_id = applied(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    act(ida, application_id, "tag")
+    act(ida, application_id, "afgoerelse", **DECISIONS["partly_granted"])
+    assert act(ida, application_id, "genaabn", reason="Ny lægeerklæring kom.") == 303
+    assert exported(ida, application_id)["outcome"] is None
+    assert act(ida, application_id, "afgoerelse", **DECISIONS["granted"]) == 303
+    assert exported(ida, application_id)["outcome"] == "granted"
+
+
+def test_a_relatives_application_was_sent_by_the_representative(app: Flask) -> None:
+    relative, for_someone = applied(app, other=True)
+    _citizen, own = applied(app)
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    submitted = exported(ida, for_someone)["history"][0]
+    assert (submitted["status"], submitted["actor"]) == ("received", "representative")
+    assert exported(ida, own)["history"][0]["actor"] == "citizen"
+    # The relative withdraws it: that event was stored as theirs already, and stays so.
+    link = status_links(relative.get("/kvittering").get_data(as_text=True))[0]
+    page = relative.get(link + "/traek-tilbage").get_data(as_text=True)
+    relative.post(link + "/traek-tilbage", data={"csrf_token": token(page)})
+    history = exported(ida, for_someone)["history"]
+    assert [(e["status"], e["actor"]) for e in history] == [
+        ("received", "representative"), ("withdrawn", "representative")
+    ]  # fmt: skip
+
+
+def test_a_phone_application_typed_in_by_a_caseworker_stays_the_applicants(app: Flask) -> None:
+    """The phone flow speaks of the person in the third person but names no representative:
+    the applicant called, as in the hand-off document."""
+    ida = staff_client(app, "575", "ida@vejen.dk")
+    path = "/sagsbehandler/ny-ansoegning"
+    ida.post(path, data={"channel": "phone", "csrf_token": csrf_from(ida, path)})
+    assert answer_until(ida) == "/ansoeg/tjek"
+    submit(ida)
+    with database(app).transaction() as session:
+        application_id = session.scalars(select(Application.id)).one()
+    document = exported(ida, application_id)
+    assert document["channel"] == "phone" and document["person"]["who"] == {"who": "other"}
+    assert document["history"][0]["actor"] == "citizen"
 
 
 # 3. The next free case is any open case nobody has -------------------------------------------
