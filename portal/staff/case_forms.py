@@ -11,7 +11,7 @@ from flask import g
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal import applications, decisions
 from portal.applications import Outcome
@@ -33,13 +33,20 @@ def today() -> date:
     return danish_date(utcnow())
 
 
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
 def long_text(label: Any, required: Any, too_long: Any, odd_characters: Any) -> TextAreaField:
-    """A free text of at most TEXT_MAX characters; every message names the field, as the
-    error summary above the case shows several forms' messages out of their place."""
+    """A required free text of at most TEXT_MAX characters; every message names the field,
+    as the error summary above the case shows several forms' messages out of their place.
+    Spaces and line breaks alone are no text: they are stripped, and DataRequired (unlike
+    InputRequired, which only asks whether anything was sent) refuses what is left empty."""
     return TextAreaField(
         label,
+        filters=[strip],
         validators=[
-            required,
+            DataRequired(required),
             Length(max=TEXT_MAX, message=too_long),
             named(no_control_characters, odd_characters),
         ],
@@ -61,7 +68,7 @@ def named(validator: Any, message: Any) -> Any:
 class RequestInformationForm(PortalForm):
     message = long_text(
         _l("Hvad skal borgeren sende eller svare på?"),
-        InputRequired(_l("Skriv i beskeden, hvad borgeren skal sende eller svare på.")),
+        _l("Skriv i beskeden, hvad borgeren skal sende eller svare på."),
         _l("Beskeden til borgeren må højst have 2000 tegn."),
         _l("Beskeden til borgeren har tegn, vi ikke kan bruge."),
     )
@@ -226,7 +233,7 @@ class DecisionForm(PortalForm):
 class ReopenForm(PortalForm):
     reason = long_text(
         _l("Hvorfor genåbnes sagen?"),
-        InputRequired(_l("Skriv, hvorfor sagen skal åbnes igen.")),
+        _l("Skriv, hvorfor sagen skal åbnes igen."),
         _l("Grunden til at åbne sagen igen må højst have 2000 tegn."),
         _l("Grunden til at åbne sagen igen har tegn, vi ikke kan bruge."),
     )
@@ -235,7 +242,7 @@ class ReopenForm(PortalForm):
 class NoteForm(PortalForm):
     text = long_text(
         _l("Intern note"),
-        InputRequired(_l("Skriv noten.")),
+        _l("Skriv noten."),
         _l("Noten må højst have 2000 tegn."),
         _l("Noten har tegn, vi ikke kan bruge."),
     )

@@ -1,0 +1,127 @@
+"""The outside tester's findings on the case page's actions (2026-12-06): text made of spaces,
+a post from a page shown before the case changed, and a withdrawn application reopened."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from portal.db.models import Application, CaseNote, Status, StatusEvent
+from portal.web.db import database
+from tests.web.decision_dates import DECIDED_TODAY
+from tests.web.staff import staff_client
+from tests.web.test_staff_actions import citizen_with_application
+
+REFUSAL = {"outcome": "refused", **DECIDED_TODAY, "reasons": "Behovet dækkes af et værested."}
+
+
+@dataclass(frozen=True)
+class Page:
+    """The case page as a tab shows it, and the number of status changes it showed."""
+
+    html: str
+    count: int
+
+
+def case_page(client: FlaskClient, app: Flask, application_id: int) -> Page:
+    html = client.get(f"/sagsbehandler/sag/{application_id}").get_data(as_text=True)
+    return Page(html, status_of(app, application_id)[1])
+
+
+def form_of(html: str, action: str) -> dict[str, str]:
+    """The hidden fields of the case page's form that posts to `action`."""
+    form = re.search(rf'<form[^>]*action="[^"]*/{action}"[^>]*>(.*?)</form>', html, re.S)
+    assert form is not None, f"no {action} form on the page"
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
+
+
+def send(client: FlaskClient, page: Page, application_id: int, action: str, data: dict) -> object:  # type: ignore[type-arg]
+    """Post the form as the tab `page` showed it, with `data` filled in. The decision form
+    carries the number of status changes the page showed."""
+    shown = form_of(page.html, action)
+    return client.post(f"/sagsbehandler/sag/{application_id}/{action}", data={**shown, **data})
+
+
+def taken(app: Flask) -> tuple[FlaskClient, str, FlaskClient, int]:
+    citizen, link, application_id = citizen_with_application(app)
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    page = case_page(staff, app, application_id).html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    staff.post(f"/sagsbehandler/sag/{application_id}/tag", data={"csrf_token": token})
+    return citizen, link, staff, application_id
+
+
+def status_of(app: Flask, application_id: int) -> tuple[Status, int]:
+    with database(app).transaction() as session:
+        status = session.scalars(
+            select(Application.status).where(Application.id == application_id)
+        ).one()
+        events = session.scalar(
+            select(func.count()).where(StatusEvent.application_id == application_id)
+        )
+    return status, int(events or 0)
+
+
+def decided(app: Flask) -> tuple[FlaskClient, str, FlaskClient, int]:
+    citizen, link, staff, application_id = taken(app)
+    page = case_page(staff, app, application_id)
+    assert send(staff, page, application_id, "afgoerelse", REFUSAL).status_code == 303  # type: ignore[attr-defined]
+    return citizen, link, staff, application_id
+
+
+SPACES = "   \n\t  "
+
+
+def test_a_request_for_information_made_of_spaces_is_refused_and_never_sent(app: Flask) -> None:
+    citizen, link, staff, application_id = taken(app)
+    before = status_of(app, application_id)
+    page = case_page(staff, app, application_id)
+    response = send(staff, page, application_id, "oplysninger", {"message": SPACES})
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    message = "Skriv i beskeden, hvad borgeren skal sende eller svare på."
+    # Next to the field and in the error summary, which links to it.
+    assert html.count(message) == 2 and 'href="#message"' in html
+    assert status_of(app, application_id) == before
+    assert "Kommunen venter på svar" not in citizen.get(link).get_data(as_text=True)
+
+
+def test_a_note_made_of_spaces_is_refused_and_not_saved(app: Flask) -> None:
+    _citizen, _link, staff, application_id = taken(app)
+    page = case_page(staff, app, application_id).html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    response = staff.post(
+        f"/sagsbehandler/sag/{application_id}/note", data={"csrf_token": token, "text": SPACES}
+    )
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count("Skriv noten.") == 2
+    with database(app).transaction() as session:
+        assert session.scalar(select(func.count()).select_from(CaseNote)) == 0
+
+
+def test_a_reopen_reason_made_of_spaces_is_refused(app: Flask) -> None:
+    _citizen, _link, staff, application_id = decided(app)
+    before = status_of(app, application_id)
+    page = case_page(staff, app, application_id)
+    response = send(staff, page, application_id, "genaabn", {"reason": SPACES})
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert html.count("Skriv, hvorfor sagen skal åbnes igen.") == 2
+    assert status_of(app, application_id) == before
+
+
+@pytest.mark.parametrize("outcome", ["refused", "partly_granted"])
+def test_decision_reasons_made_of_spaces_are_no_reasons(app: Flask, outcome: str) -> None:
+    _citizen, _link, staff, application_id = taken(app)
+    before = status_of(app, application_id)
+    page = case_page(staff, app, application_id)
+    data = {**REFUSAL, "outcome": outcome, "reasons": SPACES, "offer": "Kærhøj", "days": "2"}
+    response = send(staff, page, application_id, "afgoerelse", data)
+    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert "Skriv begrundelsen for" in response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert status_of(app, application_id) == before
