@@ -28,7 +28,7 @@ from portal.db.models import (
     utcnow,
 )
 from portal.outbox import queue as outbox
-from portal.statuses import CLOSED, OPEN
+from portal.statuses import DECIDED, OPEN
 
 
 class ApplicationError(Exception):
@@ -376,7 +376,9 @@ def decide(
 def reopen(
     session: Session, cipher: DataCipher, application: Application, staff_id: int, reason: str
 ) -> None:
-    _check(application, staff_id, CLOSED)
+    # A decided case only: a withdrawn application is the citizen's to withdraw, and a case
+    # reopened from it could be decided, sending a letter about what nobody applies for.
+    _check(application, staff_id, DECIDED)
     _staff_event(
         session,
         cipher,

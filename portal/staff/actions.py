@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from portal import applications, casework
-from portal.db.models import utcnow
+from portal.db.models import Application, Status, utcnow
 from portal.deadlines import danish_date
 from portal.staff.auth import audit, bp
 from portal.staff.case_forms import DecisionForm, NoteForm, ReopenForm, RequestInformationForm
@@ -33,6 +33,31 @@ def refuse(application_id: int, form: FlaskForm, error: Any = None) -> ResponseR
     return render_template("staff/case.html", **context), 200 if error is None else 409
 
 
+# A withdrawn application is the citizen's last word: each action says so in its own terms.
+WITHDRAWN = {
+    "request_information": _l(
+        "Borgeren har trukket ansøgningen tilbage. Du kan ikke bede om flere oplysninger til en "
+        "ansøgning, der er trukket tilbage."
+    ),
+    "decide": _l(
+        "Borgeren har trukket ansøgningen tilbage. En ansøgning, der er trukket tilbage, kan "
+        "ikke afgøres."
+    ),
+    "reopen": _l(
+        "Borgeren har trukket ansøgningen tilbage. Kun en sag med en afgørelse kan genåbnes."
+    ),
+}
+
+
+def refused_because(application: Application, action: str, error: Exception) -> Any:
+    """What the caseworker is told when the lifecycle step refused."""
+    if isinstance(error, applications.NotAssigned):
+        return _l("Tag sagen først. Kun den, der har sagen, kan gøre det.")
+    if application.status is Status.WITHDRAWN:
+        return WITHDRAWN[action]
+    return _l("Det kan ikke gøres, mens sagen har den status.")
+
+
 def act(
     application_id: int, form: FlaskForm, action: str, run: Any, saved: str
 ) -> ResponseReturnValue:
@@ -43,12 +68,8 @@ def act(
         return refuse(application_id, form)
     try:
         run(application)
-    except applications.NotAssigned:
-        return refuse(
-            application_id, form, _l("Tag sagen først. Kun den, der har sagen, kan gøre det.")
-        )
-    except applications.WrongStatus:
-        return refuse(application_id, form, _l("Det kan ikke gøres, mens sagen har den status."))
+    except applications.ApplicationError as error:
+        return refuse(application_id, form, refused_because(application, action, error))
     queue_status_mails(db.session(), application)
     audit(action, application.id)
     return redirect(url_for("staff.case", application_id=application.id, gemt=saved), 303)

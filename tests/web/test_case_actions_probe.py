@@ -125,3 +125,28 @@ def test_decision_reasons_made_of_spaces_are_no_reasons(app: Flask, outcome: str
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert "Skriv begrundelsen for" in response.get_data(as_text=True)  # type: ignore[attr-defined]
     assert status_of(app, application_id) == before
+
+
+def withdraw(citizen: FlaskClient, link: str) -> None:
+    confirm = citizen.get(link + "/traek-tilbage").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', confirm).group(1)  # type: ignore[union-attr]
+    assert citizen.post(link + "/traek-tilbage", data={"csrf_token": token}).status_code == 303
+
+
+def test_a_withdrawn_application_is_neither_reopened_nor_decided(app: Flask) -> None:
+    citizen, link, staff, application_id = taken(app)
+    old_tab = case_page(staff, app, application_id)
+    withdraw(citizen, link)
+    before = status_of(app, application_id)
+    assert before[0] is Status.WITHDRAWN
+    assert "Træf afgørelse" not in case_page(staff, app, application_id).html
+    data = {**form_of(old_tab.html, "afgoerelse"), "reason": "Borgeren ringede"}
+    response = staff.post(f"/sagsbehandler/sag/{application_id}/genaabn", data=data)
+    assert response.status_code == 409
+    assert "Kun en sag med en afgørelse kan genåbnes." in response.get_data(as_text=True)
+    decision = send(staff, old_tab, application_id, "afgoerelse", REFUSAL)
+    assert decision.status_code == 409  # type: ignore[attr-defined]
+    html = decision.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert "Borgeren har trukket ansøgningen tilbage." in html
+    assert "Det kan ikke gøres, mens sagen har den status." not in html
+    assert status_of(app, application_id) == before
