@@ -48,6 +48,10 @@ NOT_STATED_TOPICS = (
 # Silences not even named: the person reads the page while applying, here, so that a standard
 # does not say how to apply is no news to them, and reads as if they were in the wrong place.
 UNSAID_TOPICS = frozenset({"next.apply"})
+# Silences said as a line of their own, in "Kort fortalt" when there is room, else under
+# "Hvad koster det": whether it costs anything is what most people ask first, and a topic in
+# the list at the foot of the page was found too late (second outside walk, Gentofte).
+SAID_WHEN_SILENT = frozenset({"costs.free"})
 
 Snapshot = dict[str, Any]
 StatementDict = dict[str, Any]
@@ -142,10 +146,19 @@ def not_stated(statement: StatementDict | None) -> bool:
     return bool(statement) and (statement or {}).get("source", {}).get("kind") == "not_stated"
 
 
+def _said(statement: StatementDict) -> bool:
+    """Whether a statement may stand as a line: what the standard says, or a silence said."""
+    return not not_stated(statement) or statement["id"] in SAID_WHEN_SILENT
+
+
 def arrange(snapshot: Snapshot, lang: str, lead: Sequence[StatementDict] = ()) -> Layout:
     """The page's layout of `snapshot` in `lang`; `lead` are lines shown above it."""
     page = _Page(lang)
-    silent = [s for s in _all(snapshot) if not_stated(s) and s["id"] in NOT_STATED_TOPICS]
+    silent = [
+        s
+        for s in _all(snapshot)
+        if not_stated(s) and s["id"] in NOT_STATED_TOPICS and s["id"] not in SAID_WHEN_SILENT
+    ]
     page.ids.update(s["id"] for s in silent)
     page.ids.update(s["id"] for s in _all(snapshot) if not_stated(s) and s["id"] in UNSAID_TOPICS)
     shown_lead = page.show_all(x for x in lead if not not_stated(x))
@@ -159,7 +172,7 @@ def arrange(snapshot: Snapshot, lang: str, lead: Sequence[StatementDict] = ()) -
         if len(summary) >= SUMMARY_MAX:
             overflow.extend([rule["statement"]] if rule else [])
             continue
-        kept = [x for x in candidate if not not_stated(x) and x["id"] not in spoken_to]
+        kept = [x for x in candidate if _said(x) and x["id"] not in spoken_to]
         line = page.show_all(kept)
         if line:
             summary.append(line)

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from portal.guidance import Answers, Applicant, guidance
 from portal.guidance_layout import (
     DECIDING_EFFECT,
+    SAID_WHEN_SILENT,
     SUMMARY_MAX,
     UNSAID_TOPICS,
     Layout,
@@ -140,9 +141,18 @@ def assert_every_source_has_one_number(layout: Layout) -> None:
 
 def assert_not_stated_is_a_topic_never_a_line(layout: Layout, snapshot: dict[str, Any]) -> None:
     for where, shown in lines_in_page_order(layout):
-        assert (shown.source or {}).get("kind") != "not_stated", (where, shown.id)
-    # Every silence is named, but for what the person needs no telling while applying here.
-    silent = not_stated_ids(snapshot) - UNSAID_TOPICS
+        if shown.id not in SAID_WHEN_SILENT:
+            assert (shown.source or {}).get("kind") != "not_stated", (where, shown.id)
+    # Every silence is named, but for what the person needs no telling while applying here,
+    # and those said as a line (whether it costs anything), each exactly once.
+    said = [
+        s.id
+        for _, s in lines_in_page_order(layout)
+        if s.id in SAID_WHEN_SILENT and (s.source or {}).get("kind") == "not_stated"
+    ]
+    assert len(said) == len(set(said))
+    assert set(said) == not_stated_ids(snapshot) & SAID_WHEN_SILENT
+    silent = not_stated_ids(snapshot) - UNSAID_TOPICS - SAID_WHEN_SILENT
     assert set(layout.not_stated) == silent
     assert len(layout.not_stated) == len(silent)
     assert (layout.not_stated_source is not None) == bool(silent)
