@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -338,11 +338,31 @@ def _staff_event(
     session.flush()
 
 
-def _check(application: Application, staff_id: int, allowed: Collection[Status]) -> None:
+class Changed(ApplicationError):
+    """The case has changed since the page the caseworker acted from was shown: they would
+    act on a case they have not seen as it is."""
+
+
+def status_count(session: Session, application: Application) -> int:
+    """How many status changes the case has had. A case page carries it in its action forms;
+    every change adds one and none is ever removed, so a post from a page shown before any
+    change carries a smaller number than the case has now."""
+    counted = select(func.count()).where(StatusEvent.application_id == application.id)
+    return int(session.scalar(counted) or 0)
+
+
+def _check(
+    session: Session, application: Application, staff_id: int, allowed: Collection[Status],
+    seen: int | None,
+) -> None:  # fmt: skip
+    """The holder, a fitting status, and (`seen`, given by a form) the case as it was shown.
+    In that order: a second click of one decision is told that the case is decided."""
     if application.assigned_to_id != staff_id:
         raise NotAssigned(application.reference)
     if application.status not in allowed:
         raise WrongStatus(application.status.value)
+    if seen is not None and seen != status_count(session, application):
+        raise Changed(application.reference)
 
 
 def start_work(
@@ -354,9 +374,10 @@ def start_work(
 
 
 def request_information(
-    session: Session, cipher: DataCipher, application: Application, staff_id: int, message: str
-) -> None:
-    _check(application, staff_id, OPEN)
+    session: Session, cipher: DataCipher, application: Application, staff_id: int, message: str,
+    seen: int | None = None,
+) -> None:  # fmt: skip
+    _check(session, application, staff_id, OPEN, seen)
     _staff_event(session, cipher, application, staff_id, Status.AWAITING_CITIZEN, {"text": message})
 
 
@@ -366,19 +387,21 @@ def decide(
     application: Application,
     staff_id: int,
     decision: Decision,
+    seen: int | None = None,
 ) -> None:
-    _check(application, staff_id, OPEN)
+    _check(session, application, staff_id, OPEN, seen)
     _staff_event(
         session, cipher, application, staff_id, decision.status, {"decision": decision.stored()}
     )
 
 
 def reopen(
-    session: Session, cipher: DataCipher, application: Application, staff_id: int, reason: str
-) -> None:
+    session: Session, cipher: DataCipher, application: Application, staff_id: int, reason: str,
+    seen: int | None = None,
+) -> None:  # fmt: skip
     # A decided case only: a withdrawn application is the citizen's to withdraw, and a case
     # reopened from it could be decided, sending a letter about what nobody applies for.
-    _check(application, staff_id, DECIDED)
+    _check(session, application, staff_id, DECIDED, seen)
     _staff_event(
         session,
         cipher,

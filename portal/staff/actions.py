@@ -12,11 +12,18 @@ from portal import applications, casework
 from portal.db.models import Application, Status, utcnow
 from portal.deadlines import danish_date
 from portal.staff.auth import audit, bp
-from portal.staff.case_forms import DecisionForm, NoteForm, ReopenForm, RequestInformationForm
+from portal.staff.case_forms import (
+    DecisionForm,
+    NoteForm,
+    ReopenForm,
+    RequestInformationForm,
+    StatusActionForm,
+)
 from portal.staff.cases import case_context, own_application, staff
 from portal.staff.notify import queue_status_mails
 from portal.web import db
 from portal.web.access import access
+from portal.web.case_words import STATUS_TEXT
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher, standards
 
@@ -55,6 +62,12 @@ def refused_because(application: Application, action: str, error: Exception) -> 
         return _l("Tag sagen først. Kun den, der har sagen, kan gøre det.")
     if application.status is Status.WITHDRAWN:
         return WITHDRAWN[action]
+    if isinstance(error, applications.Changed):
+        return _l(
+            "Sagen er ændret, siden du åbnede siden, så intet er gemt. Den har nu status: "
+            "%(status)s. Se under „Status undervejs“, hvad der er sket, før du prøver igen.",
+            status=STATUS_TEXT[application.status][0],
+        )
     return _l("Det kan ikke gøres, mens sagen har den status.")
 
 
@@ -62,12 +75,15 @@ def act(
     application_id: int, form: FlaskForm, action: str, run: Any, saved: str
 ) -> ResponseReturnValue:
     """Validate, run the lifecycle step, mail the citizen, and show the case saying what was
-    saved (portal.staff.cases.SAVED names the confirmations)."""
+    saved (portal.staff.cases.SAVED names the confirmations). `run` takes the application
+    and the number of status changes the caseworker's page showed."""
     application = own_application(application_id)
     if not form.validate():
         return refuse(application_id, form)
     try:
-        run(application)
+        # Only the decision form says yet what its page showed: the information request's
+        # and the reopen's forms are written in staff/case.html, which does not send it yet.
+        run(application, form.seen_count() if isinstance(form, StatusActionForm) else None)
     except applications.ApplicationError as error:
         return refuse(application_id, form, refused_because(application, action, error))
     queue_status_mails(db.session(), application)
@@ -80,8 +96,8 @@ def act(
 @db.transactional
 def request_information(application_id: int) -> ResponseReturnValue:
     form = RequestInformationForm()
-    return act(application_id, form, "request_information", lambda a: applications.request_information(
-        db.session(), cipher(), a, staff().id, form.message.data or ""), "besked")  # fmt: skip
+    return act(application_id, form, "request_information", lambda a, seen: applications.request_information(
+        db.session(), cipher(), a, staff().id, form.message.data or "", seen), "besked")  # fmt: skip
 
 
 @bp.post("/sag/<int:application_id>/afgoerelse")
@@ -90,9 +106,9 @@ def request_information(application_id: int) -> ResponseReturnValue:
 def decide(application_id: int) -> ResponseReturnValue:
     received = danish_date(own_application(application_id).received_at)
     form = DecisionForm(received_on=received)
-    return act(application_id, form, "decide", lambda a: applications.decide(
+    return act(application_id, form, "decide", lambda a, seen: applications.decide(
         db.session(), cipher(), a, staff().id,
-        form.decision(standards().get(a.municipality_code))), "afgoerelse")  # fmt: skip
+        form.decision(standards().get(a.municipality_code)), seen), "afgoerelse")  # fmt: skip
 
 
 @bp.post("/sag/<int:application_id>/genaabn")
@@ -100,8 +116,8 @@ def decide(application_id: int) -> ResponseReturnValue:
 @db.transactional
 def reopen(application_id: int) -> ResponseReturnValue:
     form = ReopenForm()
-    return act(application_id, form, "reopen", lambda a: applications.reopen(
-        db.session(), cipher(), a, staff().id, form.reason.data or ""), "genaabnet")  # fmt: skip
+    return act(application_id, form, "reopen", lambda a, seen: applications.reopen(
+        db.session(), cipher(), a, staff().id, form.reason.data or "", seen), "genaabnet")  # fmt: skip
 
 
 @bp.post("/sag/<int:application_id>/note")

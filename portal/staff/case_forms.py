@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import g
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -65,6 +65,22 @@ def named(validator: Any, message: Any) -> Any:
     return check
 
 
+class StatusActionForm(PortalForm):
+    """A form that changes the case's status. `seen`: how many status changes the case had
+    on the page the form was shown on (templates/staff/_case_seen.html writes it from the
+    page's history, never from a post, so a page shown again carries the case as it is)."""
+
+    seen = HiddenField()
+
+    def seen_count(self) -> int | None:
+        """None: no number was sent (a page from before the forms carried one); -1: not a
+        number, which no case has, so the post counts as made from a page not seen."""
+        raw = self.seen.data
+        if raw is None:
+            return None
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else -1
+
+
 class RequestInformationForm(PortalForm):
     message = long_text(
         _l("Hvad skal borgeren sende eller svare på?"),
@@ -88,7 +104,7 @@ CHOOSE_DAY_LENGTH = _l("Vælg, om borgeren får hele eller halve dage.")
 CHOOSE_TRANSPORT = _l("Vælg, om kommunen betaler kørsel.")
 
 
-class DecisionForm(PortalForm):
+class DecisionForm(StatusActionForm):
     """Granted, partly granted or refused. A grant names the offer and the days; anything
     less than a full grant has reasons, and its letter gets the complaint guidance."""
 

@@ -44,6 +44,8 @@ def send(client: FlaskClient, page: Page, application_id: int, action: str, data
     """Post the form as the tab `page` showed it, with `data` filled in. The decision form
     carries the number of status changes the page showed."""
     shown = form_of(page.html, action)
+    if action == "afgoerelse":
+        assert shown["seen"] == str(page.count)
     return client.post(f"/sagsbehandler/sag/{application_id}/{action}", data={**shown, **data})
 
 
@@ -125,6 +127,53 @@ def test_decision_reasons_made_of_spaces_are_no_reasons(app: Flask, outcome: str
     assert response.status_code == 200  # type: ignore[attr-defined]
     assert "Skriv begrundelsen for" in response.get_data(as_text=True)  # type: ignore[attr-defined]
     assert status_of(app, application_id) == before
+
+
+def test_a_decision_from_a_page_shown_before_a_reopen_is_refused(app: Flask) -> None:
+    citizen, link, staff, application_id = decided(app)
+    old_tab = case_page(staff, app, application_id)  # decided: it offers the reopen
+    reopened = send(staff, old_tab, application_id, "genaabn", {"reason": "Ny lægeerklæring"})
+    assert reopened.status_code == 303  # type: ignore[attr-defined]
+    tab_before = case_page(staff, app, application_id)
+    send(staff, tab_before, application_id, "oplysninger", {"message": "Send erklæringen."})
+    before = status_of(app, application_id)
+    # A decision form loaded before the request for information, posted after it.
+    response = send(staff, tab_before, application_id, "afgoerelse", REFUSAL)
+    html = response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert response.status_code == 409  # type: ignore[attr-defined]
+    assert "Sagen er ændret, siden du åbnede siden, så intet er gemt." in html
+    assert "Den har nu status: Kommunen venter på svar." in html
+    assert status_of(app, application_id) == before
+    assert "Send erklæringen." in citizen.get(link).get_data(as_text=True)
+    # The page shown again is the case as it is now: from it, the decision goes through.
+    again = send(staff, Page(html, before[1]), application_id, "afgoerelse", REFUSAL)
+    assert again.status_code == 303  # type: ignore[attr-defined]
+    assert status_of(app, application_id)[0] is Status.REFUSED
+
+
+@pytest.mark.parametrize("seen", ["", "abc", "99999999999", "-1", "٣"])
+def test_a_seen_number_that_is_no_count_is_refused_as_stale(app: Flask, seen: str) -> None:
+    _citizen, _link, staff, application_id = taken(app)
+    before = status_of(app, application_id)
+    page = case_page(staff, app, application_id)
+    response = send(staff, page, application_id, "afgoerelse", {**REFUSAL, "seen": seen})
+    assert response.status_code == 409  # type: ignore[attr-defined]
+    assert status_of(app, application_id) == before
+
+
+def test_a_double_submit_and_a_non_holder_are_still_refused(app: Flask) -> None:
+    _citizen, _link, staff, application_id = taken(app)
+    page = case_page(staff, app, application_id)
+    assert send(staff, page, application_id, "afgoerelse", REFUSAL).status_code == 303  # type: ignore[attr-defined]
+    twice = send(staff, page, application_id, "afgoerelse", REFUSAL)
+    assert twice.status_code == 409  # type: ignore[attr-defined]
+    assert "Det kan ikke gøres, mens sagen har den status." in twice.get_data(as_text=True)  # type: ignore[attr-defined]
+    other = staff_client(app, "575", "bo@vejen.dk")
+    theirs = case_page(other, app, application_id)
+    data = {**form_of(theirs.html, "note"), "seen": str(theirs.count), "message": "Hej"}
+    response = other.post(f"/sagsbehandler/sag/{application_id}/oplysninger", data=data)
+    assert response.status_code == 409
+    assert "Tag sagen først" in response.get_data(as_text=True)
 
 
 def withdraw(citizen: FlaskClient, link: str) -> None:
