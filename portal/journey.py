@@ -98,7 +98,11 @@ STEPS: tuple[Step, ...] = (
 )
 BY_ID: dict[str, Step] = {step.id: step for step in STEPS}
 # Kept in the answers without being steps: a registration, and what a login offers.
-NOT_STEPS = frozenset({REGISTRATION, prefill.OFFERS})
+# A CPR number that no longer fits a changed birth date or age is asked again. The name given
+# with it is kept here, never the number, so the page can say why and need not ask the name
+# anew; answering the page removes it.
+ASKED_AGAIN = "identity_asked_again"
+NOT_STEPS = frozenset({REGISTRATION, prefill.OFFERS, ASKED_AGAIN})
 # The check page is reached, never answered: it is where the flow ends before submitting.
 FINAL = "check"
 
@@ -209,7 +213,10 @@ def revise(
         _authority_of_relation(answers)
     if step_id == "age" and not _cpr_fits_age(answers, today):
         # The identity page refuses a CPR number of another birth date or age: ask it again.
-        answers.pop("identity", None)
+        name = answers.pop("identity", {}).get("full_name", "")
+        answers[ASKED_AGAIN] = {"full_name": name}
+    if step_id == "identity":
+        answers.pop(ASKED_AGAIN, None)
     return prune(answers)
 
 

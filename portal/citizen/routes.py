@@ -105,7 +105,11 @@ def step(slug: str) -> ResponseReturnValue:
     if request.method != "POST":  # GET, and HEAD (a link checker's), which is a GET unsent
         # The page from its skeleton (portal.citizen.step_pages), else rendered in full.
         args = page_args(step_id, answers)
-        page = fast_page(step_id, form_class, stored, context, args)
+        asked_again = answers.get(journey.ASKED_AGAIN) if step_id == "identity" else None
+        if asked_again is not None and not stored:
+            # A changed birth date made the CPR number wrong: say so, and keep the name.
+            stored, args["asked_again"] = asked_again, True
+        page = None if asked_again else fast_page(step_id, form_class, stored, context, args)
         if page is not None:
             return page
         form = form_class(data=form_class.initial_data(stored))

@@ -217,8 +217,16 @@ def test_a_birth_date_that_no_longer_fits_the_cpr_number_asks_it_again(
     born = {"birth_date-day": "2", "birth_date-month": "1", "birth_date-year": "1990"}
     assert change_from_check(client, "/ansoeg/alder", born) == "/ansoeg/navn-og-cpr"
     assert "identity" not in stored_answers(app)
+    # The page says why it asks again, and keeps the name (never the number).
+    page = client.get("/ansoeg/navn-og-cpr").get_data(as_text=True)
+    assert "CPR-nummeret passer ikke med den længere" in page
+    assert 'value="Karen Hansen"' in page and 'name="cpr" type="text" value=""' in page
+    assert stored_answers(app)[journey.ASKED_AGAIN] == {"full_name": "Karen Hansen"}
     fitting = {"full_name": "Karen Hansen", "cpr": "020190-1234"}
     assert post_step(client, "/ansoeg/navn-og-cpr", fitting).headers["Location"] == "/ansoeg/tjek"
+    assert journey.ASKED_AGAIN not in stored_answers(app)
+    page = client.get("/ansoeg/navn-og-cpr").get_data(as_text=True)
+    assert "passer ikke med den længere" not in page
 
 
 @pytest.mark.parametrize(
