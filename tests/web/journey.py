@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from portal.db.models import utcnow
+from portal.deadlines import danish_date
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -77,3 +81,13 @@ def status_links(html: str) -> list[str]:
         u.split("localhost", 1)[1]
         for u in re.findall(r'href="(http://localhost/status/[^"]+)"', html)
     ]
+
+
+def cpr_aged(years: int) -> str:
+    """A CPR number of someone `years` old today in Denmark (and not on their birthday), for an
+    age given instead of a birth date: the identity page checks that the number fits it."""
+    today = danish_date(utcnow())
+    day = 28 if (today.month, today.day) == (2, 29) else today.day
+    born = today.replace(year=today.year - years, day=day) - timedelta(days=1)
+    # The 7th digit gives the century: 0-3 for 1900-1999; 4 for 2000-2036 (00-36).
+    return f"{born:%d%m%y}-" + ("1234" if born.year < 2000 else "4000")

@@ -4,7 +4,7 @@ user's language; nothing is half-stored; never a 500."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -14,11 +14,10 @@ from sqlalchemy import select
 from portal import journey
 from portal.citizen import session as drafts_in_session
 from portal.db import drafts
-from portal.db.models import Draft, utcnow
-from portal.deadlines import danish_date
+from portal.db.models import Draft
 from portal.web.db import database
 from tests.web.helpers import parse, set_language
-from tests.web.journey import answer_until, errors, post_step, token
+from tests.web.journey import answer_until, cpr_aged, errors, post_step, token
 
 
 def stored_answers(app: Flask) -> dict:  # type: ignore[type-arg]
@@ -58,7 +57,7 @@ def assert_error(response, message: str) -> None:  # type: ignore[no-untyped-def
         ("/ansoeg/vanskeligheder", {"difficulties": ["mental", "unsure"]},
          "»Ved ikke« kan ikke vælges sammen med »Noget psykisk eller noget i hjernen«. "
          "Fjern et af de to kryds."),
-        ("/ansoeg/andet", {"text": "x" * 2001}, "Teksten må højst have 2000 tegn. Gør den lidt kortere."),
+        ("/ansoeg/andet", {"text": "x" * 2001}, "Teksten må højst have 2000 tegn. Den har 2001. Fjern 1 tegn."),
         ("/ansoeg/andet", {"text": "hej\x00med dig"}, "Teksten indeholder tegn, vi ikke kan bruge. Skriv den igen."),
         ("/ansoeg/tilbud", {"offer": "other"}, "Skriv, hvilket tilbud det er."),
         ("/ansoeg/navn-og-cpr", {"full_name": "Karen", "cpr": "abc"},
@@ -256,9 +255,7 @@ def test_nothing_a_user_can_send_to_any_step_gives_a_server_error(app: Flask) ->
 def test_a_cpr_number_must_fit_an_age_given_instead_of_a_birth_date(client: FlaskClient) -> None:
     """The second walk gave the age 40 and then a CPR number of a child born in 2025: it was
     taken. A number must fit the age as it fits a birth date."""
-    today = danish_date(utcnow())
-    forty = today.replace(year=today.year - 40) - timedelta(days=1)  # 40, and not a birthday
-    fitting = f"{forty:%d%m%y}-" + ("4000" if forty.year >= 2000 else "1234")
+    fitting = cpr_aged(40)
     answer_until(client, stop="/ansoeg/navn-og-cpr", **{"/ansoeg/alder": {"age": "40"}})
     refused = post_step(client, "/ansoeg/navn-og-cpr", {"full_name": "Karen", "cpr": "010125-4000"})
     assert_error(refused, "CPR-nummeret passer ikke med alderen. Tjek dem begge.")

@@ -149,6 +149,7 @@ class AgeForm(StepForm):
     }
     hints = {"birth_date": Q(_l("For eksempel 27 3 1985."))}
     optional_fields = frozenset({"birth_date", "age"})
+    either_fields = optional_fields
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)

@@ -75,6 +75,9 @@ class StepForm(PortalForm):
     hints: ClassVar[dict[str, Q]] = {}
     options: ClassVar[dict[str, tuple[Choice, ...]]] = {}
     optional_fields: ClassVar[frozenset[str]] = frozenset()
+    # Optional each, but one of them is needed (a birth date or an age): not marked
+    # "(frivilligt)", which would say that neither is.
+    either_fields: ClassVar[frozenset[str]] = frozenset()
 
     class Meta:
         locales = ("da_DK", "da")

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from portal import ffb
 from portal.standards import OfferKind
@@ -342,16 +342,7 @@ class ActionPlanForm(StepForm):
 
 
 class OtherInfoForm(StepForm):
-    text = TextAreaField(
-        validators=[
-            Optional(),
-            Length(
-                max=FREE_TEXT_MAX,
-                message=_l("Teksten må højst have 2000 tegn. Gør den lidt kortere."),
-            ),
-            no_control_characters,
-        ]
-    )
+    text = TextAreaField(validators=[Optional(), no_control_characters])
     labels = {"text": Q(_l("Er der andet, kommunen skal vide?"))}
     hints = {
         "text": Q(
@@ -360,6 +351,17 @@ class OtherInfoForm(StepForm):
         )
     }
     optional_fields = frozenset({"text"})
+
+    def validate_text(self, field: TextAreaField) -> None:
+        # How much too long, in numbers: "a little shorter" was said of 560 characters too many.
+        count = len(field.data or "")
+        if count > FREE_TEXT_MAX:
+            raise ValidationError(
+                _l(
+                    "Teksten må højst have %(max)s tegn. Den har %(count)s. Fjern %(over)s tegn.",
+                    max=FREE_TEXT_MAX, count=count, over=count - FREE_TEXT_MAX,
+                )
+            )  # fmt: skip
 
     def to_answer(self) -> dict[str, Any]:
         return {"text": self.text.data or ""}

@@ -1,4 +1,4 @@
-"""The second outside walk's findings on the guidance page."""
+"""The second outside walk's findings on the citizen pages."""
 
 from __future__ import annotations
 
@@ -26,3 +26,12 @@ def test_naestved_repeats_the_help_the_person_said_in_their_own_words(
     html = client.get("/ansoeg/vejledning").get_data(as_text=True)
     assert said in html
     assert "lidt eller noget hjælp" not in html and "a little or some help" not in html
+
+
+def test_the_age_page_marks_neither_field_optional_since_one_is_needed(
+    client: FlaskClient,
+) -> None:
+    answer_until(client, stop="/ansoeg/alder")
+    assert "frivilligt" not in client.get("/ansoeg/alder").get_data(as_text=True)
+    answer_until(client, stop="/ansoeg/andet")
+    assert "frivilligt" in client.get("/ansoeg/andet").get_data(as_text=True)  # still marked
