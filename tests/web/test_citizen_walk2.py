@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.web.helpers import set_language
-from tests.web.journey import answer_until
+from tests.web.journey import answer_until, status_links, submit, token
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,16 @@ def test_the_age_page_marks_neither_field_optional_since_one_is_needed(
     assert "frivilligt" not in client.get("/ansoeg/alder").get_data(as_text=True)
     answer_until(client, stop="/ansoeg/andet")
     assert "frivilligt" in client.get("/ansoeg/andet").get_data(as_text=True)  # still marked
+
+
+def test_withdrawing_twice_says_it_is_already_withdrawn_and_links_the_status(
+    client: FlaskClient,
+) -> None:
+    answer_until(client)
+    receipt = client.get(submit(client).headers["Location"]).get_data(as_text=True)
+    link = status_links(receipt)[0]
+    page = client.get(link + "/traek-tilbage").get_data(as_text=True)
+    assert client.post(link + "/traek-tilbage", data={"csrf_token": token(page)}).status_code == 303
+    again = client.get(link + "/traek-tilbage").get_data(as_text=True)
+    assert "er allerede trukket tilbage." in again
+    assert f'<a href="{link}">Se status for ansøgningen</a>' in again
