@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template
-from flask_babel import get_locale
+from flask import Response, render_template, request
+from flask_babel import force_locale, get_locale
 from werkzeug.exceptions import NotFound
 
 from portal import decisions, journey
@@ -71,9 +71,15 @@ def letter_html(application: Application, decision: Decision) -> str:
 
 
 def letter_response(application: Application, decision: Decision) -> Response:
+    """The letter in the reader's language; with ?sprog=da in Danish whatever they read, for
+    a reader of the English translation: the Danish letter is the decision."""
     from portal.receipts import render_pdf  # WeasyPrint is heavy; load it only when asked
 
-    pdf = render_pdf(letter_html(application, decision))
+    if request.args.get("sprog") == "da":
+        with force_locale("da"):
+            pdf = render_pdf(letter_html(application, decision))
+    else:
+        pdf = render_pdf(letter_html(application, decision))
     name = f"afgoerelse-{application.reference}.pdf"
     # Inline: the browser shows it (a preview for the caseworker), and it can be saved.
     return Response(pdf, mimetype="application/pdf",

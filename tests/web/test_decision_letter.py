@@ -209,6 +209,15 @@ def test_the_letter_is_in_english_for_a_citizen_reading_in_english(app: Flask) -
     set_language(case.citizen, "en")
     text = letter(case.citizen, case.links[0] + "/afgoerelse.pdf")
     assert "How to complain" in text and "You must complain within 4 weeks." in text
+    # The second walk: the Danish letter is the decision, the English one a translation.
+    assert "This is a translation. The decision is the Danish letter" in text
+    status = case.citizen.get(case.links[0]).get_data(as_text=True)
+    danish_link = f'href="{case.links[0]}/afgoerelse.pdf?sprog=da"'
+    assert danish_link in status and "Download the letter in Danish (PDF)" in status
+    danish = letter(case.citizen, case.links[0] + "/afgoerelse.pdf?sprog=da")
+    assert "Sådan klager du" in danish and "oversættelse" not in danish
+    set_language(case.citizen, "da")
+    assert danish_link not in case.citizen.get(case.links[0]).get_data(as_text=True)
 
 
 # ---------------------------------------------------------------- the status page
