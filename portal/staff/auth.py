@@ -318,7 +318,12 @@ def logout_everywhere() -> Response:
 @bp.post("/forlaeng")
 @access("staff")
 def extend() -> Response:
-    """The idle-timeout warning's button: access("staff") has just renewed the idle clock."""
+    """The idle-timeout warning's button: access("staff") has just renewed the idle clock.
+    Sent in the background by staff-timeout.js (the warning's button, and typing in a form),
+    it answers 204, so the page and what is being typed in it stay; without the script, the
+    form post goes back to the page."""
+    if request.headers.get("X-Portal-Background") == "1":
+        return Response(status=204)
     return redirect(safe_next(request.form.get("next"), url_for("staff.queue")), 303)
 
 

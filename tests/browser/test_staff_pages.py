@@ -310,3 +310,37 @@ def test_the_case_page_dashboard_and_search_pass_axe_and_fit(
     assert fits(login) and axe_violations(login, axe_source) == []
     screenshot(login, f"staff-login-{screen}")
     login.context.close()
+
+
+def test_typing_keeps_the_session_and_an_unattended_page_is_cleared(
+    browser: Any, live_server: str, live_app: Any
+) -> None:
+    """The second walk: typing did not count as use, "Bliv logget ind" reloaded the page and
+    lost a half-written decision, and after the logout the case stayed on screen."""
+    email = "timeout@vejen.dk"
+    make_staff(live_app, "575", email)
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install()
+    try:
+        log_in(page, live_server, email)
+        search = page.locator("#query")
+        page.clock.fast_forward("12:00")
+        search.fill("AS-2026-1")  # typing extends the session in the background
+        page.wait_for_load_state("networkidle")
+        page.clock.fast_forward("12:00")  # 24 minutes since the page came, 12 since typing
+        expect(page.locator(".js-timeout-warning")).to_be_hidden()
+        assert search.input_value() == "AS-2026-1"
+        page.clock.fast_forward("01:30")  # 13:30 since typing: the warning, nothing reloaded
+        expect(page.locator(".js-timeout-warning")).to_be_visible()
+        page.get_by_role("button", name="Bliv logget ind").click()
+        page.wait_for_load_state("networkidle")
+        expect(page.locator(".js-timeout-warning")).to_be_hidden()
+        assert search.input_value() == "AS-2026-1"  # the button did not reload the page
+        page.clock.fast_forward("15:01")  # left alone: the page gives way to the notice
+        ended = page.locator(".js-timeout-ended")
+        expect(ended).to_be_visible()
+        expect(ended).to_be_focused()
+        assert page.locator("#query").count() == 0
+    finally:
+        context.close()

@@ -305,6 +305,27 @@ def test_the_timeout_warnings_button_extends_the_session(app: Flask) -> None:
     assert client.get("/sagsbehandler/").status_code == 200
 
 
+def test_the_warnings_background_extension_answers_204_and_only_while_logged_in(
+    app: Flask,
+) -> None:
+    client = staff_client(app, "575", "ida@vejen.dk")
+    token = csrf_from(client, "/sagsbehandler/")
+    background = {"X-Portal-Background": "1"}
+    with client.session_transaction() as session:
+        session["staff_seen"] -= 14 * 60
+    extended = client.post(
+        "/sagsbehandler/forlaeng", data={"csrf_token": token}, headers=background
+    )
+    assert extended.status_code == 204
+    with client.session_transaction() as session:
+        session["staff_seen"] -= 14 * 60
+    assert client.get("/sagsbehandler/").status_code == 200
+    with client.session_transaction() as session:
+        session["staff_seen"] -= 16 * 60  # past the idle limit: no extension any more
+    ended = client.post("/sagsbehandler/forlaeng", data={"csrf_token": token}, headers=background)
+    assert ended.status_code != 204
+
+
 def test_the_case_view_shows_the_consent_with_its_time(app: Flask) -> None:
     application = submitted(app)
     client = staff_client(app, "575", "ida@vejen.dk")
