@@ -356,7 +356,11 @@ def _check(
     seen: int | None,
 ) -> None:  # fmt: skip
     """The holder, a fitting status, and (`seen`, given by a form) the case as it was shown.
-    In that order: a second click of one decision is told that the case is decided."""
+    In that order: a second click of one decision is told that the case is decided. The row
+    is read again under a lock first (PostgreSQL; SQLite's writers take turns anyway), so of
+    two posts at once the second sees what the first did instead of deciding it again."""
+    session.flush()  # the caller's own changes first: a refresh would drop them
+    session.refresh(application, with_for_update=True)
     if application.assigned_to_id != staff_id:
         raise NotAssigned(application.reference)
     if application.status not in allowed:

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from portal.db.models import Application, CaseNote, Status, StatusEvent
 from portal.web.db import database
-from tests.web.decision_dates import DECIDED_TODAY
+from tests.web.decision_dates import DECIDED_TODAY, TODAY
 from tests.web.staff import staff_client
 from tests.web.test_staff_actions import citizen_with_application
 
+DECIDED_TODAY_ISO = TODAY.isoformat()
 REFUSAL = {"outcome": "refused", **DECIDED_TODAY, "reasons": "Behovet dækkes af et værested."}
 
 
@@ -199,3 +200,41 @@ def test_a_withdrawn_application_is_neither_reopened_nor_decided(app: Flask) -> 
     assert "Borgeren har trukket ansøgningen tilbage." in html
     assert "Det kan ikke gøres, mens sagen har den status." not in html
     assert status_of(app, application_id) == before
+
+
+def test_of_two_decisions_posted_at_once_from_one_page_one_is_stored(app: Flask) -> None:
+    import threading
+
+    from portal import applications
+    from portal.applications import Decision, Outcome
+    from portal.web.services import cipher
+
+    _citizen, _link, _staff, application_id = taken(app)
+    _status, seen = status_of(app, application_id)
+    with database(app).transaction() as session:
+        holder = session.get(Application, application_id)
+        assert holder is not None and holder.assigned_to_id is not None
+        staff_id = holder.assigned_to_id
+    decision = Decision.made(Outcome.REFUSED, DECIDED_TODAY_ISO, reasons="Nej.")
+    stored: list[int] = []
+    refused: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def post() -> None:
+        start.wait()
+        try:
+            with app.app_context(), database(app).transaction() as session:
+                application = session.get(Application, application_id)
+                assert application is not None
+                applications.decide(session, cipher(), application, staff_id, decision, seen)
+            stored.append(1)
+        except applications.ApplicationError as error:
+            refused.append(error)
+
+    threads = [threading.Thread(target=post) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(stored) == 1 and len(refused) == 5
+    assert status_of(app, application_id) == (Status.REFUSED, seen + 1)
