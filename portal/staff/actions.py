@@ -72,7 +72,7 @@ def refused_because(application: Application, action: str, error: Exception) -> 
 
 
 def act(
-    application_id: int, form: FlaskForm, action: str, run: Any, saved: str
+    application_id: int, form: StatusActionForm, action: str, run: Any, saved: str
 ) -> ResponseReturnValue:
     """Validate, run the lifecycle step, mail the citizen, and show the case saying what was
     saved (portal.staff.cases.SAVED names the confirmations). `run` takes the application
@@ -81,9 +81,7 @@ def act(
     if not form.validate():
         return refuse(application_id, form)
     try:
-        # Only the decision form says yet what its page showed: the information request's
-        # and the reopen's forms are written in staff/case.html, which does not send it yet.
-        run(application, form.seen_count() if isinstance(form, StatusActionForm) else None)
+        run(application, form.seen_count())
     except applications.ApplicationError as error:
         return refuse(application_id, form, refused_because(application, action, error))
     queue_status_mails(db.session(), application)

@@ -81,7 +81,7 @@ class StatusActionForm(PortalForm):
         return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else -1
 
 
-class RequestInformationForm(PortalForm):
+class RequestInformationForm(StatusActionForm):
     message = long_text(
         _l("Hvad skal borgeren sende eller svare på?"),
         _l("Skriv i beskeden, hvad borgeren skal sende eller svare på."),
@@ -246,7 +246,7 @@ class DecisionForm(StatusActionForm):
         return decisions.with_complaint(made, standard)
 
 
-class ReopenForm(PortalForm):
+class ReopenForm(StatusActionForm):
     reason = long_text(
         _l("Hvorfor genåbnes sagen?"),
         _l("Skriv, hvorfor sagen skal åbnes igen."),

@@ -42,10 +42,10 @@ def form_of(html: str, action: str) -> dict[str, str]:
 
 
 def send(client: FlaskClient, page: Page, application_id: int, action: str, data: dict) -> object:  # type: ignore[type-arg]
-    """Post the form as the tab `page` showed it, with `data` filled in. The decision form
-    carries the number of status changes the page showed."""
+    """Post the form as the tab `page` showed it, with `data` filled in. Each form that
+    changes the status carries the number of status changes the page showed."""
     shown = form_of(page.html, action)
-    if action == "afgoerelse":
+    if action != "note":
         assert shown["seen"] == str(page.count)
     return client.post(f"/sagsbehandler/sag/{application_id}/{action}", data={**shown, **data})
 
@@ -152,6 +152,31 @@ def test_a_decision_from_a_page_shown_before_a_reopen_is_refused(app: Flask) -> 
     assert status_of(app, application_id)[0] is Status.REFUSED
 
 
+def test_a_request_and_a_reopen_from_a_stale_page_are_refused(app: Flask) -> None:
+    _citizen, _link, staff, application_id = decided(app)
+    decided_tab = case_page(staff, app, application_id)
+    # Another tab reopens the case and decides it again.
+    send(
+        staff, case_page(staff, app, application_id), application_id, "genaabn", {"reason": "Fejl"}
+    )
+    send(staff, case_page(staff, app, application_id), application_id, "afgoerelse", REFUSAL)
+    before = status_of(app, application_id)
+    response = send(staff, decided_tab, application_id, "genaabn", {"reason": "Igen"})
+    assert response.status_code == 409  # type: ignore[attr-defined]
+    assert "Sagen er ændret" in response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert status_of(app, application_id) == before
+    fresh = case_page(staff, app, application_id)
+    assert send(staff, fresh, application_id, "genaabn", {"reason": "Igen"}).status_code == 303  # type: ignore[attr-defined]
+    open_tab = case_page(staff, app, application_id)
+    asked = send(staff, case_page(staff, app, application_id), application_id, "oplysninger",
+                 {"message": "Send erklæringen."})  # fmt: skip
+    assert asked.status_code == 303  # type: ignore[attr-defined]
+    before = status_of(app, application_id)
+    response = send(staff, open_tab, application_id, "oplysninger", {"message": "Send den igen."})
+    assert response.status_code == 409  # type: ignore[attr-defined]
+    assert status_of(app, application_id) == before
+
+
 @pytest.mark.parametrize("seen", ["", "abc", "99999999999", "-1", "٣"])
 def test_a_seen_number_that_is_no_count_is_refused_as_stale(app: Flask, seen: str) -> None:
     _citizen, _link, staff, application_id = taken(app)
@@ -189,7 +214,8 @@ def test_a_withdrawn_application_is_neither_reopened_nor_decided(app: Flask) -> 
     withdraw(citizen, link)
     before = status_of(app, application_id)
     assert before[0] is Status.WITHDRAWN
-    assert "Træf afgørelse" not in case_page(staff, app, application_id).html
+    page = case_page(staff, app, application_id).html
+    assert "Træf afgørelse" not in page and "/genaabn" not in page
     data = {**form_of(old_tab.html, "afgoerelse"), "reason": "Borgeren ringede"}
     response = staff.post(f"/sagsbehandler/sag/{application_id}/genaabn", data=data)
     assert response.status_code == 409
