@@ -2,8 +2,8 @@
 the case page, the status page and the mails all read. No Flask; the words for each status
 live in portal.web.case_words, keyed by the same Status members.
 
-A case is open until the municipality decides or the citizen withdraws it; a decided or
-withdrawn case can be reopened. The tuples keep the order a case goes through, which is the
+A case is open until the municipality decides or the citizen withdraws it; a decided case
+can be reopened, a withdrawn one not. The tuples keep the order a case goes through, which is the
 order the dashboard lists them in.
 """
 

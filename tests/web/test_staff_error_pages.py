@@ -17,7 +17,9 @@ def by_class(page, tag: str, name: str):  # type: ignore[no-untyped-def]
 
 def main_links(page) -> list[str]:  # type: ignore[no-untyped-def]
     main = next(e for e in page.iter() if e.get("id") == "main-content")
-    return [a.get("href") for a in main.iter("a")]
+    # Not what is hidden until a script shows it (the staff timeout's logged-out notice).
+    hidden = {id(a) for e in main.iter() if e.get("hidden") is not None for a in e.iter("a")}
+    return [a.get("href") for a in main.iter("a") if id(a) not in hidden]
 
 
 def text(page) -> str:  # type: ignore[no-untyped-def]
