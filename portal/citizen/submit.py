@@ -163,10 +163,13 @@ def submission(draft_key: str, context: Context) -> applications.Submission:
     source = ffb.information_source(
         answers.get("who", {}).get("who"), answers.get("authority", {}).get("authority")
     )
+    # "value": the answer as the form gave it ("3", "full"), beside its words in the applicant's
+    # language, so the decision form can tell a grant of less than was asked for.
     stored_rows = [
         {
             "step": row.step, "field": row.field, "question": row.question,
             "answer": row.answer, "codes": [c.as_dict() for c in row.codes],
+            "value": answers.get(row.step, {}).get(row.field),
         }
         for step, group in rows if step not in PERSON_STEPS
         and not (step == "who" and journey.REGISTRATION in answers)

@@ -18,6 +18,7 @@ from portal.staff.case_forms import (
     ReopenForm,
     RequestInformationForm,
     StatusActionForm,
+    asked_for,
 )
 from portal.staff.cases import case_context, own_application, staff
 from portal.staff.notify import queue_status_mails
@@ -102,8 +103,10 @@ def request_information(application_id: int) -> ResponseReturnValue:
 @access("staff")
 @db.transactional
 def decide(application_id: int) -> ResponseReturnValue:
-    received = danish_date(own_application(application_id).received_at)
-    form = DecisionForm(received_on=received)
+    application = own_application(application_id)
+    received = danish_date(application.received_at)
+    asked = asked_for(cipher().decrypt(application.answers_enc))
+    form = DecisionForm(received_on=received, asked=asked)
     return act(application_id, form, "decide", lambda a, seen: applications.decide(
         db.session(), cipher(), a, staff().id,
         form.decision(standards().get(a.municipality_code)), seen), "afgoerelse")  # fmt: skip

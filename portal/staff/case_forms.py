@@ -4,6 +4,7 @@ them from here, so the two view modules do not import each other."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -91,6 +92,28 @@ class RequestInformationForm(StatusActionForm):
 
 
 GRANTS = frozenset({Outcome.GRANTED, Outcome.PARTLY_GRANTED})
+# A grant of less than was asked for is a partial grant in law (forvaltningsloven §§ 22 and
+# 25): it needs reasons, and the letter then gets the complaint guidance.
+FEWER_DAYS = _l(
+    "Der er søgt om %(days)s dage om ugen. Giver du færre, så vælg »Delvist bevilget«, og skriv "
+    "en begrundelse."
+)
+HALF_DAYS = _l(
+    "Der er søgt om hele dage. Giver du halve, så vælg »Delvist bevilget«, og skriv en begrundelse."
+)
+NO_TRANSPORT = _l(
+    "Borgeren kan ikke selv tage bus eller tog. Betaler kommunen ikke kørsel, så vælg »Delvist "
+    "bevilget«, og skriv en begrundelse."
+)
+
+
+def asked_for(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the application asked for, from its stored answer rows (their "value"; an
+    application sent before values were stored gives nothing, and is not checked)."""
+    values = {(r.get("step"), r.get("field")): r.get("value") for r in rows if "value" in r}
+    return {name: values.get((name, name)) for name in ("days", "day_length", "transport")}
+
+
 NEEDS_REASONS = frozenset({Outcome.PARTLY_GRANTED, Outcome.REFUSED})
 # Every message names its field: a decision form has seven, and "Vælg et af svarene." in the
 # error summary does not say which one.
@@ -164,10 +187,15 @@ class DecisionForm(StatusActionForm):
         ],
     )
 
-    def __init__(self, *args: Any, received_on: date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, received_on: date | None = None,
+        asked: Mapping[str, Any] | None = None, **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         # The Danish date the application came in: no decision can be older than that.
         self.received_on = received_on
+        # What was applied for (asked_for), to tell a grant of less from a full one.
+        self.asked = asked or {}
         standard = standards().get(g.staff.municipality_code)
         self.listed_offers = [o.name.da for o in standard.offers.items] if standard else []
         self.offer.choices = [
@@ -191,6 +219,8 @@ class DecisionForm(StatusActionForm):
         self._check_date()
         if self.chosen in GRANTS:
             self._check_grant()
+        if self.chosen is Outcome.GRANTED:
+            self.outcome.errors.extend(self._less_than_asked())
         if self.chosen in NEEDS_REASONS and not (self.reasons.data or "").strip():
             self.reasons.errors.append(
                 _l("Skriv begrundelsen for afslaget.")
@@ -227,6 +257,18 @@ class DecisionForm(StatusActionForm):
             target.errors.append(_l("Vælg eller skriv tilbuddet, som borgeren får."))
         if not self.days.data and not self.days.errors:
             self.days.errors.append(CHOOSE_DAYS)
+
+    def _less_than_asked(self) -> list[Any]:
+        """Why a "full" grant gives less than was applied for (then it is a partial one)."""
+        asked, found = self.asked, []
+        days, granted_days = str(asked.get("days") or ""), self.days.data or ""
+        if days.isdigit() and granted_days.isdigit() and int(granted_days) < int(days):
+            found.append(FEWER_DAYS % {"days": days})
+        if asked.get("day_length") == "full" and self.day_length.data == "half":
+            found.append(HALF_DAYS)
+        if asked.get("transport") == "no" and self.transport.data == "no":
+            found.append(NO_TRANSPORT)
+        return found
 
     def decision(self, standard: Standard | None) -> applications.Decision:
         outcome = self.chosen or Outcome.REFUSED  # validate() has made sure there is one

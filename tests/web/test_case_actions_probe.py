@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from portal.db.models import Application, CaseNote, Status, StatusEvent
 from portal.web.db import database
 from tests.web.decision_dates import DECIDED_TODAY, TODAY
-from tests.web.staff import staff_client
+from tests.web.journey import answer_until, submit
+from tests.web.staff import csrf_from, staff_client
 from tests.web.test_staff_actions import citizen_with_application
 
 DECIDED_TODAY_ISO = TODAY.isoformat()
@@ -264,3 +265,46 @@ def test_of_two_decisions_posted_at_once_from_one_page_one_is_stored(app: Flask)
         thread.join()
     assert len(stored) == 1 and len(refused) == 5
     assert status_of(app, application_id) == (Status.REFUSED, seen + 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [({"days": "1"}, "Der er søgt om 3 dage om ugen. Giver du færre"),
+     ({"day_length": "half"}, "Der er søgt om hele dage. Giver du halve"),
+     ({"transport": "no"}, "Borgeren kan ikke selv tage bus eller tog. Betaler kommunen ikke")],
+)  # fmt: skip
+def test_a_full_grant_of_less_than_was_asked_for_must_be_a_partial_grant(
+    app: Flask, change: dict[str, str], says: str
+) -> None:
+    """The second walk granted 1 half day without transport to a person who asked for 3 full
+    days and cannot take the bus, as "Bevilget" without reasons: the letter had no reasons and
+    no complaint guidance. Less than was asked for is a partial grant."""
+    citizen = app.test_client()
+    answer_until(citizen)  # 3 full days; cannot take the bus alone
+    assert submit(citizen).status_code == 303
+    with database(app).transaction() as session:
+        application_id = session.scalars(
+            select(Application.id).order_by(Application.id.desc())
+        ).first()
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    path = f"/sagsbehandler/sag/{application_id}"
+    staff.post(path + "/tag", data={"csrf_token": csrf_from(staff, path)})
+    full = {**DECIDED_TODAY, "outcome": "granted", "offer": "Kærhøj", "days": "3",
+            "day_length": "full", "transport": "yes"}  # fmt: skip
+    refused = staff.post(
+        path + "/afgoerelse", data={**full, **change, "csrf_token": csrf_from(staff, path)}
+    )
+    html = refused.get_data(as_text=True)
+    assert says in html and "vælg »Delvist bevilget«" in html
+    with database(app).transaction() as session:
+        assert session.get(Application, application_id).status is Status.IN_PROGRESS  # type: ignore[union-attr]
+    partial = {
+        **full,
+        **change,
+        "outcome": "partly_granted",
+        "reasons": "Mere er der ikke brug for.",
+    }
+    saved = staff.post(path + "/afgoerelse", data={**partial, "csrf_token": csrf_from(staff, path)})
+    assert saved.status_code == 303
+    with database(app).transaction() as session:
+        assert session.get(Application, application_id).status is Status.GRANTED  # type: ignore[union-attr]

@@ -157,12 +157,12 @@ def test_an_offer_from_the_list_or_another_typed_but_not_both(app: Flask) -> Non
 def test_where_the_standard_lists_no_offers_the_offer_is_typed(app: Flask) -> None:
     staff, application_id = taken_case(app, "157")  # Gentofte names no offers
     missing = decide_post(
-        staff, application_id, "afgoerelse", {**DATE, "outcome": "granted", "days": "2"}
+        staff, application_id, "afgoerelse", {**DATE, "outcome": "granted", "days": "3"}
     )
     assert summary(missing.get_data(as_text=True)) == {
         "offer_other": "Vælg eller skriv tilbuddet, som borgeren får."
     }
-    typed = {**DATE, "outcome": "granted", "days": "2", "offer_other": "Dagtilbuddet Nord"}
+    typed = {**DATE, "outcome": "granted", "days": "3", "offer_other": "Dagtilbuddet Nord"}
     assert decide_post(staff, application_id, "afgoerelse", typed).status_code == 303
 
 
