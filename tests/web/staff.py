@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -51,13 +52,31 @@ def csrf_from(client: FlaskClient, path: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
+def at_once(run: Callable[[int], None], ids: list[int]) -> None:
+    """`run(id)` for every id, each in a thread of its own, all at once; any error one of
+    them raises fails the test (a race's loser catches what it expects itself)."""
+    errors: list[BaseException] = []
+
+    def guarded(staff_id: int) -> None:
+        try:
+            run(staff_id)
+        except BaseException as err:  # collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=guarded, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
 def claim_race(app: Flask, municipality: str, application_id: int, claimers: int = 10) -> list[int]:
     """That many new caseworkers claim the case at once, each in a thread of its own; returns
     the ids of those who got it (the claim must give it to exactly one). Any error other than
     "already claimed" fails the test."""
     ids = [make_staff(app, municipality, f"claimer{i}@kommune.dk") for i in range(claimers)]
     winners: list[int] = []
-    errors: list[BaseException] = []
 
     def run(staff_id: int) -> None:
         try:
@@ -66,13 +85,6 @@ def claim_race(app: Flask, municipality: str, application_id: int, claimers: int
             winners.append(staff_id)
         except casework.AlreadyClaimed:
             pass
-        except BaseException as err:  # collected and asserted below
-            errors.append(err)
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    at_once(run, ids)
     return winners
