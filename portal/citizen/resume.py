@@ -124,6 +124,7 @@ def restart() -> ResponseReturnValue:
         if draft is not None:
             drafts.delete_draft(db.session(), draft)
         drafts_in_session.forget_draft()
-        return redirect(url_for("citizen.start"), 303)
+        # The start page then says that the answers are gone (the address carries no data).
+        return redirect(url_for("citizen.start", slettet="ja"), 303)
     status = 400 if request.method == "POST" else 200
     return render_template("citizen/restart.html", form=None, confirm_form=form), status

@@ -67,7 +67,8 @@ def start() -> str:
     if code in drafts_in_session.standards():
         session[drafts_in_session.PRESELECTED_KEY] = code
     draft = drafts_in_session.current_draft()
-    return render_template("citizen/start.html", has_draft=draft is not None)
+    deleted = request.args.get("slettet") == "ja" and draft is None
+    return render_template("citizen/start.html", has_draft=draft is not None, deleted=deleted)
 
 
 @bp.get("/ansoeg")

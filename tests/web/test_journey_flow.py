@@ -228,6 +228,10 @@ def test_a_session_that_comes_back_resumes_at_the_first_unanswered_question(
 def test_starting_over_deletes_the_draft(app: Flask, client: FlaskClient) -> None:
     answer_until(client, stop="/ansoeg/dage")
     html = client.get("/ansoeg/start-forfra").get_data(as_text=True)
-    client.post("/ansoeg/start-forfra", data={"csrf_token": token(html)})
+    deleted = client.post("/ansoeg/start-forfra", data={"csrf_token": token(html)})
     assert count(app, Draft) == 0
     assert errors(client.get("/").get_data(as_text=True)) == []
+    # The second walk: the person landed on the start page with no word that it was done.
+    start = client.get(deleted.headers["Location"]).get_data(as_text=True)
+    assert "Dine svar er slettet" in start and "Fortsæt, hvor du slap" not in start
+    assert "Dine svar er slettet" not in client.get("/").get_data(as_text=True)
