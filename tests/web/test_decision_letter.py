@@ -284,8 +284,11 @@ def test_a_reopened_case_keeps_the_letter_sent_until_it_is_decided_again(app: Fl
     assert "Kommunen ser på sagen igen. Her er det svar, du fik før." in page
     assert "/afgoerelse.pdf" in page and "Ny lægeerklæring" not in page
     assert "Hvornår kommer svaret?" not in page  # no due date reckoned from the first day
+    # The timeline says so too, where a plain "Under behandling" after "Afslag" said nothing.
+    assert "<strong>Sagen er genåbnet</strong>" in page
     case.decide("granted")
     assert "Kommunen ser på sagen igen" not in case.status_html()
+    assert "<strong>Sagen er genåbnet</strong>" in case.status_html()  # as it happened
     assert case.staff.get(f"{case.path}/afgoerelse.pdf").status_code == 200
 
 
