@@ -107,6 +107,21 @@ NO_TRANSPORT = _l(
 )
 
 
+def wished_offer(rows: Sequence[Mapping[str, Any]], standard: Standard | None) -> str | None:
+    """The name of the listed offer the citizen wished for (the decision form's choice), from
+    the stored answer's value; None for no wish, another offer, or an older application."""
+    wish = next(
+        (
+            r.get("value")
+            for r in rows
+            if (r.get("step"), r.get("field")) == ("offer_wish", "offer")
+        ),
+        None,
+    )
+    offers = standard.offers.items if standard else ()
+    return next((o.name.da for o in offers if o.id == wish), None)
+
+
 def asked_for(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """What the application asked for, from its stored answer rows (their "value"; an
     application sent before values were stored gives nothing, and is not checked)."""
@@ -318,11 +333,14 @@ class SearchForm(PortalForm):
     )
 
 
-def empty_case_forms() -> dict[str, FlaskForm]:
-    """The case page's forms as it first shows them, each under its class name."""
+def empty_case_forms(wished_offer: str | None = None) -> dict[str, FlaskForm]:
+    """The case page's forms as it first shows them, each under its class name; the decision
+    form with the offer the citizen wished for chosen, when the standard lists it."""
     return {
         "NoteForm": NoteForm(formdata=None),
         "RequestInformationForm": RequestInformationForm(formdata=None),
-        "DecisionForm": DecisionForm(formdata=None, data={"decided_on": today()}),
+        "DecisionForm": DecisionForm(
+            formdata=None, data={"decided_on": today(), "offer": wished_offer or ""}
+        ),
         "ReopenForm": ReopenForm(formdata=None),
     }

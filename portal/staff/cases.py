@@ -19,7 +19,7 @@ from portal.dashboard import overview
 from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
 from portal.own_applications import identification_of
 from portal.staff.auth import audit, bp
-from portal.staff.case_forms import SearchForm, empty_case_forms
+from portal.staff.case_forms import SearchForm, empty_case_forms, wished_offer
 from portal.staff.case_history import case_history, decisions_made, grouped_trail
 from portal.web import db
 from portal.web.access import access
@@ -188,6 +188,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
     voice = Voice(other=journey.for_someone_else(person),
                   first_name=person.get("first_name"))  # fmt: skip
     cpr = str(person.get("identity", {}).get("cpr", ""))
+    rows = data_cipher.decrypt(application.answers_enc)
     staff_names = casework.staff_emails(db.session(), application.municipality_code)
     history = case_history(
         data_cipher, applications.history(db.session(), application), staff_names
@@ -202,7 +203,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "identified": identification_lines(
             identification_of(application, journey.for_someone_else(person))
         ),
-        **answer_parts(data_cipher.decrypt(application.answers_enc)),
+        **answer_parts(rows),
         "snapshot": snapshot,
         **guidance_page(snapshot, voice, str(get_locale())),
         "lang": str(get_locale()),
@@ -252,7 +253,7 @@ def case_context(application: Application, reveal: bool = False) -> dict[str, An
         "action_form": FlaskForm(),
         "form": None,
         "saved": None,
-        **empty_case_forms(),
+        **empty_case_forms(wished_offer(rows, standards().get(application.municipality_code))),
     }
 
 

@@ -308,3 +308,20 @@ def test_a_full_grant_of_less_than_was_asked_for_must_be_a_partial_grant(
     assert saved.status_code == 303
     with database(app).transaction() as session:
         assert session.get(Application, application_id).status is Status.GRANTED  # type: ignore[union-attr]
+
+
+def test_the_offer_the_citizen_wished_for_is_chosen_in_the_decision_form(app: Flask) -> None:
+    citizen = app.test_client()
+    answer_until(citizen, **{"/ansoeg/tilbud": {"offer": "noerrevang"}})
+    assert submit(citizen).status_code == 303
+    with database(app).transaction() as session:
+        application_id = session.scalars(
+            select(Application.id).order_by(Application.id.desc())
+        ).first()
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    path = f"/sagsbehandler/sag/{application_id}"
+    staff.post(path + "/tag", data={"csrf_token": csrf_from(staff, path)})
+    html = staff.get(path).get_data(as_text=True)
+    assert re.search(
+        r'<option selected value="Nørrevang">|<option value="Nørrevang" selected>', html
+    )
