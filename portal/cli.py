@@ -234,17 +234,20 @@ def rotate_keys_command(batch_size: int, check: bool, yes: bool) -> None:
     if not check:
         _before_rotating(yes)
     reports = rotation.rotate_keys(database(), services.cipher(), batch_size, write=not check)
+    # A check changes nothing: it says nothing of re-encrypting.
+    done = "" if check else "{rotated} re-encrypted, "
     for r in reports:
         click.echo(
-            f"{r.name}: {r.values} value(s), {r.rotated} re-encrypted, {r.current} already on "
-            f"the newest key, {r.changed} changed meanwhile, {r.pending} on an older key, "
-            f"{r.failed} undecryptable"
+            f"{r.name}: {r.values} value(s), {done.format(rotated=r.rotated)}{r.current} already "
+            f"on the newest key, "
+            + ("" if check else f"{r.changed} changed meanwhile, ")
+            + f"{r.pending} on an older key, {r.failed} undecryptable"
         )
     total = {
         f: sum(getattr(r, f) for r in reports) for f in ("values", "rotated", "pending", "failed")
     }
     click.echo(
-        f"Total: {total['values']} value(s), {total['rotated']} re-encrypted, "
+        f"Total: {total['values']} value(s), {done.format(rotated=total['rotated'])}"
         f"{total['pending']} on an older key, {total['failed']} undecryptable."
     )
     if total["failed"]:
