@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -267,6 +268,23 @@ def test_of_two_decisions_posted_at_once_from_one_page_one_is_stored(app: Flask)
     assert status_of(app, application_id) == (Status.REFUSED, seen + 1)
 
 
+def taken_by_ida(app: Flask, **answers: dict[str, Any]) -> tuple[FlaskClient, str, int]:
+    """An application sent to Vejen with the standard answers (and these), taken by Ida: her
+    client, the case page's address and the application's id."""
+    citizen = app.test_client()
+    answer_until(citizen, **answers)
+    assert submit(citizen).status_code == 303
+    with database(app).transaction() as session:
+        application_id = session.scalars(
+            select(Application.id).order_by(Application.id.desc())
+        ).first()
+    assert application_id is not None
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    path = f"/sagsbehandler/sag/{application_id}"
+    staff.post(path + "/tag", data={"csrf_token": csrf_from(staff, path)})
+    return staff, path, application_id
+
+
 @pytest.mark.parametrize(
     ("change", "says"),
     [({"days": "1"}, "Der er søgt om 3 dage om ugen. Giver du færre"),
@@ -279,16 +297,7 @@ def test_a_full_grant_of_less_than_was_asked_for_must_be_a_partial_grant(
     """The second walk granted 1 half day without transport to a person who asked for 3 full
     days and cannot take the bus, as "Bevilget" without reasons: the letter had no reasons and
     no complaint guidance. Less than was asked for is a partial grant."""
-    citizen = app.test_client()
-    answer_until(citizen)  # 3 full days; cannot take the bus alone
-    assert submit(citizen).status_code == 303
-    with database(app).transaction() as session:
-        application_id = session.scalars(
-            select(Application.id).order_by(Application.id.desc())
-        ).first()
-    staff = staff_client(app, "575", "ida@vejen.dk")
-    path = f"/sagsbehandler/sag/{application_id}"
-    staff.post(path + "/tag", data={"csrf_token": csrf_from(staff, path)})
+    staff, path, application_id = taken_by_ida(app)  # 3 full days; cannot take the bus alone
     full = {**DECIDED_TODAY, "outcome": "granted", "offer": "Kærhøj", "days": "3",
             "day_length": "full", "transport": "yes"}  # fmt: skip
     refused = staff.post(
@@ -311,16 +320,7 @@ def test_a_full_grant_of_less_than_was_asked_for_must_be_a_partial_grant(
 
 
 def test_the_offer_the_citizen_wished_for_is_chosen_in_the_decision_form(app: Flask) -> None:
-    citizen = app.test_client()
-    answer_until(citizen, **{"/ansoeg/tilbud": {"offer": "noerrevang"}})
-    assert submit(citizen).status_code == 303
-    with database(app).transaction() as session:
-        application_id = session.scalars(
-            select(Application.id).order_by(Application.id.desc())
-        ).first()
-    staff = staff_client(app, "575", "ida@vejen.dk")
-    path = f"/sagsbehandler/sag/{application_id}"
-    staff.post(path + "/tag", data={"csrf_token": csrf_from(staff, path)})
+    staff, path, _ = taken_by_ida(app, **{"/ansoeg/tilbud": {"offer": "noerrevang"}})
     html = staff.get(path).get_data(as_text=True)
     assert re.search(
         r'<option selected value="Nørrevang">|<option value="Nørrevang" selected>', html
