@@ -29,9 +29,8 @@ from portal.web.i18n import lazy_gettext as _l
 from portal.web.services import cipher, standards
 
 
-def refuse(application_id: int, form: FlaskForm, error: Any = None) -> ResponseReturnValue:
+def refuse(application: Application, form: FlaskForm, error: Any = None) -> ResponseReturnValue:
     """The case shown again with the form's errors: the whole case, so a logged read."""
-    application = own_application(application_id)
     audit("view", application.id)
     context = case_context(application)
     context["form"] = form
@@ -73,18 +72,17 @@ def refused_because(application: Application, action: str, error: Exception) -> 
 
 
 def act(
-    application_id: int, form: StatusActionForm, action: str, run: Any, saved: str
+    application: Application, form: StatusActionForm, action: str, run: Any, saved: str
 ) -> ResponseReturnValue:
     """Validate, run the lifecycle step, mail the citizen, and show the case saying what was
     saved (portal.staff.cases.SAVED names the confirmations). `run` takes the application
     and the number of status changes the caseworker's page showed."""
-    application = own_application(application_id)
     if not form.validate():
-        return refuse(application_id, form)
+        return refuse(application, form)
     try:
         run(application, form.seen_count())
     except applications.ApplicationError as error:
-        return refuse(application_id, form, refused_because(application, action, error))
+        return refuse(application, form, refused_because(application, action, error))
     queue_status_mails(db.session(), application)
     audit(action, application.id)
     return redirect(url_for("staff.case", application_id=application.id, gemt=saved), 303)
@@ -95,7 +93,7 @@ def act(
 @db.transactional
 def request_information(application_id: int) -> ResponseReturnValue:
     form = RequestInformationForm()
-    return act(application_id, form, "request_information", lambda a, seen: applications.request_information(
+    return act(own_application(application_id), form, "request_information", lambda a, seen: applications.request_information(
         db.session(), cipher(), a, staff().id, form.message.data or "", seen), "besked")  # fmt: skip
 
 
@@ -107,7 +105,7 @@ def decide(application_id: int) -> ResponseReturnValue:
     received = danish_date(application.received_at)
     asked = asked_for(cipher().decrypt(application.answers_enc))
     form = DecisionForm(received_on=received, asked=asked)
-    return act(application_id, form, "decide", lambda a, seen: applications.decide(
+    return act(application, form, "decide", lambda a, seen: applications.decide(
         db.session(), cipher(), a, staff().id,
         form.decision(standards().get(a.municipality_code)), seen), "afgoerelse")  # fmt: skip
 
@@ -117,7 +115,7 @@ def decide(application_id: int) -> ResponseReturnValue:
 @db.transactional
 def reopen(application_id: int) -> ResponseReturnValue:
     form = ReopenForm()
-    return act(application_id, form, "reopen", lambda a, seen: applications.reopen(
+    return act(own_application(application_id), form, "reopen", lambda a, seen: applications.reopen(
         db.session(), cipher(), a, staff().id, form.reason.data or "", seen), "genaabnet")  # fmt: skip
 
 
@@ -129,7 +127,7 @@ def add_note(application_id: int) -> ResponseReturnValue:
     application = own_application(application_id)
     form = NoteForm()
     if not form.validate():
-        return refuse(application_id, form)
+        return refuse(application, form)
     casework.add_note(
         db.session(), cipher(), application, staff().id, form.text.data or "", utcnow()
     )
