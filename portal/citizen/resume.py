@@ -21,12 +21,13 @@ from portal.web.forms import PortalForm
 from portal.web.i18n import gettext as _
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.outbox import mail_settings, queue_mail
+from portal.web.questions.base import strip
 
 
 class ResumeMailForm(PortalForm):
     email = EmailField(
         _l("Din e-mail"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         validators=[
             InputRequired(_l("Skriv din e-mail.")),
             Length(max=254),

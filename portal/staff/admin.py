@@ -23,6 +23,7 @@ from portal.web import db
 from portal.web.access import access
 from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
+from portal.web.questions.base import strip
 from portal.web.services import cipher
 
 
@@ -139,7 +140,7 @@ def release_cases(user: StaffUser) -> ResponseReturnValue:
 class AccessRequestForm(PortalForm):
     cpr = StringField(
         _l("Borgerens CPR-nummer"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         # No Length: the pattern below allows 11 characters at most, and one message is enough.
         validators=[InputRequired(_l("Skriv borgerens CPR-nummer."))],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "width": "input-width-s"},

@@ -35,7 +35,7 @@ from portal.web.errors import error_page, report_unhandled, unavailable
 from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
 from portal.web.i18n import safe_next
-from portal.web.questions.base import no_control_characters
+from portal.web.questions.base import no_control_characters, strip
 from portal.web.services import cipher
 
 bp = Blueprint("staff", __name__, url_prefix="/sagsbehandler")
@@ -46,7 +46,7 @@ SEEN_KEY = "staff_seen"
 class LoginForm(PortalForm):
     email = EmailField(
         _l("E-mail"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         # No control characters: PostgreSQL refuses a NUL in the look-up (a 500, not a "no").
         validators=[
             InputRequired(_l("Skriv din e-mail.")),
@@ -174,7 +174,7 @@ def pending_staff() -> StaffUser | None:
 class CodeForm(PortalForm):
     code = StringField(
         _l("Kode fra din app"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         validators=[
             InputRequired(_l("Skriv koden fra din app.")),
             Length(max=10, message=_l("Koden fra din app må højst have 10 tegn.")),

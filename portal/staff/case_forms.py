@@ -22,7 +22,7 @@ from portal.standards import Standard
 from portal.web.fields import DatePartsField, optional_choice
 from portal.web.forms import PortalForm
 from portal.web.i18n import lazy_gettext as _l
-from portal.web.questions.base import no_control_characters
+from portal.web.questions.base import no_control_characters, strip
 from portal.web.services import standards
 from portal.web.text import day
 
@@ -32,10 +32,6 @@ TEXT_MAX = 2000
 def today() -> date:
     """Today in Denmark, where the decision is made (the server may keep another clock)."""
     return danish_date(utcnow())
-
-
-def strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def long_text(label: Any, required: Any, too_long: Any, odd_characters: Any) -> TextAreaField:
@@ -107,25 +103,24 @@ NO_TRANSPORT = _l(
 )
 
 
+def answer_values(rows: Sequence[Mapping[str, Any]]) -> dict[tuple[Any, Any], Any]:
+    """Each stored answer's value (the form's own, "3" or "full") by (step, field); an
+    application sent before values were stored has none, and is not compared."""
+    return {(r.get("step"), r.get("field")): r.get("value") for r in rows if "value" in r}
+
+
 def wished_offer(rows: Sequence[Mapping[str, Any]], standard: Standard | None) -> str | None:
-    """The name of the listed offer the citizen wished for (the decision form's choice), from
-    the stored answer's value; None for no wish, another offer, or an older application."""
-    wish = next(
-        (
-            r.get("value")
-            for r in rows
-            if (r.get("step"), r.get("field")) == ("offer_wish", "offer")
-        ),
-        None,
-    )
+    """The name of the listed offer the citizen wished for (the decision form's choice); None
+    for no wish, another offer, or an older application."""
+    wish = answer_values(rows).get(("offer_wish", "offer"))
     offers = standard.offers.items if standard else ()
     return next((o.name.da for o in offers if o.id == wish), None)
 
 
 def asked_for(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """What the application asked for, from its stored answer rows (their "value"; an
-    application sent before values were stored gives nothing, and is not checked)."""
-    values = {(r.get("step"), r.get("field")): r.get("value") for r in rows if "value" in r}
+    """What the application asked for: days, day length and whether the citizen can travel
+    alone, each as its step's value (None when not known)."""
+    values = answer_values(rows)
     return {name: values.get((name, name)) for name in ("days", "day_length", "transport")}
 
 
@@ -324,7 +319,7 @@ class NoteForm(PortalForm):
 class SearchForm(PortalForm):
     query = StringField(
         _l("Søg på nummer eller CPR-nummer"),
-        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        filters=[strip],
         validators=[
             InputRequired(_l("Skriv et nummer eller et CPR-nummer, du vil søge på.")),
             Length(max=20, message=_l("Søg med højst 20 tegn: et nummer eller et CPR-nummer.")),
