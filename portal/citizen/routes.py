@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
@@ -141,24 +142,22 @@ def step(slug: str) -> ResponseReturnValue:
 UNSAVED_ARG = "ikke-gemt"
 
 
+def typed(names: Callable[[str], bool]) -> bool:
+    """Whether anything but spaces was sent in the form's fields whose names `names` takes."""
+    return any(value.strip() for name, value in request.form.items(multi=True) if names(name))
+
+
 def typed_wrongly(form: StepForm) -> bool:
-    """Whether a field with an error holds something typed, rather than nothing yet."""
-    for field in form.answer_fields:
-        if field.errors and any(
-            value.strip()
-            for name, value in request.form.items(multi=True)
-            if name == field.name or name.startswith(f"{field.name}-")
-        ):
-            return True
-    return False
+    """Whether a field with an error holds something typed, rather than nothing yet (a date's
+    parts are named after it: birth_date-day)."""
+    return any(
+        field.errors and typed(lambda name, f=field.name: name == f or name.startswith(f"{f}-"))
+        for field in form.answer_fields
+    )
 
 
 def typed_something() -> bool:
-    return any(
-        value.strip()
-        for name, value in request.form.items(multi=True)
-        if name not in ("csrf_token", "action")
-    )
+    return typed(lambda name: name not in ("csrf_token", "action"))
 
 
 @bp.app_template_global()

@@ -95,7 +95,6 @@ def _sqlite_engine(url: str) -> Engine:
     if not memory:
         path = os.path.abspath(str(make_url(url).database))
         turns = WriterTurns(f"{path}-writers.lock", BUSY_TIMEOUT_MS / 1000)
-    if turns is not None:
         _take_turns(engine, turns)
 
     @event.listens_for(engine, "begin")

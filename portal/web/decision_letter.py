@@ -7,6 +7,7 @@ Danish letter, a citizen the language they read the portal in.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from flask import Response, render_template, request
@@ -75,10 +76,8 @@ def letter_response(application: Application, decision: Decision) -> Response:
     a reader of the English translation: the Danish letter is the decision."""
     from portal.receipts import render_pdf  # WeasyPrint is heavy; load it only when asked
 
-    if request.args.get("sprog") == "da":
-        with force_locale("da"):
-            pdf = render_pdf(letter_html(application, decision))
-    else:
+    in_danish = request.args.get("sprog") == "da"
+    with force_locale("da") if in_danish else nullcontext():
         pdf = render_pdf(letter_html(application, decision))
     name = f"afgoerelse-{application.reference}.pdf"
     # Inline: the browser shows it (a preview for the caseworker), and it can be saved.
