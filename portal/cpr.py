@@ -49,30 +49,41 @@ def problem(typed: str) -> Problem | None:
     return None
 
 
+def compact(typed: str) -> str:
+    """The number without its spaces and dash, as it is indexed."""
+    return str(stdnum_cpr.compact(typed))
+
+
 def digit_count(typed: str) -> int:
     """How many digits were typed, to tell someone whose number is too short or too long."""
-    return len(stdnum_cpr.compact(typed))
+    return len(compact(typed))
+
+
+def _born(cpr: str) -> date | None:
+    """The birth date in the number (its century from the 7th digit); None when it has none."""
+    try:
+        return stdnum_cpr.get_birth_date(cpr)
+    except (ValidationError, ValueError):
+        return None
 
 
 def fits_birth_date(cpr: str, born: str) -> bool:
-    """Whether the CPR number's date (its century from the 7th digit) is the birth date
-    `born` (ISO, as the age step stores it): the identity page checks it when the number is
-    typed, and a birth date changed afterwards asks the number again when it no longer fits.
-    False for a number that has no date."""
+    """Whether the CPR number's date is the birth date `born` (ISO, as the age step stores
+    it): the identity page checks it when the number is typed, and a birth date changed
+    afterwards asks the number again when it no longer fits. False for a number that has no
+    date, or a birth date that is not one."""
     try:
-        return bool(stdnum_cpr.get_birth_date(cpr) == date.fromisoformat(born))
-    except (ValidationError, ValueError):
+        given = date.fromisoformat(born)
+    except ValueError:
         return False
+    return _born(cpr) == given
 
 
 def fits_age(cpr: str, age: int, today: date) -> bool:
     """Whether a person with this CPR number is `age` years old on `today`, for a person who
     gave an age instead of a birth date. False for a number that has no date."""
-    try:
-        born = stdnum_cpr.get_birth_date(cpr)
-    except (ValidationError, ValueError):
-        return False
-    return age_from_birth_date(born, today) == age
+    found = _born(cpr)
+    return found is not None and age_from_birth_date(found, today) == age
 
 
 def fits_age_answer(cpr: str, age_answer: Mapping[str, Any], today: date) -> bool:

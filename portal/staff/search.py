@@ -8,7 +8,7 @@ from typing import Any
 from flask import redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
-from portal import casework
+from portal import casework, cpr
 from portal.staff.auth import audit, bp, person_ref
 from portal.staff.case_forms import SearchForm
 from portal.staff.cases import queue_words, rows_for, staff
@@ -37,7 +37,7 @@ def search() -> ResponseReturnValue:
         return search_page(form, [])
     query = form.query.data or ""
     if CPR_RE.match(query):
-        digits = re.sub(r"[\s-]", "", query)
+        digits = cpr.compact(query)
         index = cipher().index(digits)
         where = casework.QueueFilter(cpr_index=index)
         masked = person_ref(index)
