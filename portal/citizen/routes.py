@@ -29,6 +29,7 @@ from portal.web.i18n import language
 from portal.web.questions.about import OTHER_MUNICIPALITY
 from portal.web.questions.base import Context, StepForm
 from portal.web.questions.guidance_view import PAGE_HEADING
+from portal.web.questions.quick import quick_answer
 from portal.web.questions.voice import Voice
 
 bp = Blueprint("citizen", __name__)
@@ -118,6 +119,9 @@ def step(slug: str) -> ResponseReturnValue:
         form.context = context
         form.speak(context)
         return render_step(step_id, form, answers, args=args)
+    value = quick_answer(form_class, context)
+    if value is not None:
+        return save_and_continue(step_id, value, draft, answers)
     form = form_class()
     form.context = context
     form.speak(context)
@@ -135,7 +139,7 @@ def step(slug: str) -> ResponseReturnValue:
             unsaved = {UNSAVED_ARG: slug} if typed_something() else {}
             return redirect(url_for("citizen.save_for_later", **unsaved), 303)
         return render_step(step_id, form, answers, 400 if expired else 200)
-    return save_and_continue(step_id, form, draft, answers)
+    return save_and_continue(step_id, form.to_answer(), draft, answers)
 
 
 # The "continue later" page's note of a page left with answers it could not save.
@@ -179,9 +183,8 @@ def unsaved_page() -> dict[str, Any] | None:
 
 
 def save_and_continue(
-    step_id: str, form: StepForm, draft: drafts.StoredDraft | None, answers: dict[str, Any]
+    step_id: str, value: dict[str, Any], draft: drafts.StoredDraft | None, answers: dict[str, Any]
 ) -> Any:
-    value = form.to_answer()
     if step_id == "municipality" and value.get("municipality") == OTHER_MUNICIPALITY:
         # Nothing is kept for someone who cannot apply here.
         if draft is not None:
