@@ -131,6 +131,8 @@ bench: install-test ## Run the benchmarks (results go in docs/benchmarks.md by h
 	$(BIN)/python bench/load_bench.py --pairs 5 --duration 5 --connections 16 32 \
 		$(if $(BENCH_POSTGRESQL),--postgresql $(BENCH_POSTGRESQL) --reset)
 	$(BIN)/python bench/memory_bench.py --requests 20000
+	# The floor under the question page's goal: the least a Flask form page can do.
+	$(BIN)/python bench/floor_bench.py --pairs 5 --duration 5
 	$(if $(BENCH_POSTGRESQL),$(BIN)/python bench/memory_bench.py --requests 20000 \
 		--postgresql $(BENCH_POSTGRESQL) --reset)
 
