@@ -4,9 +4,11 @@ decision is the application's current one.
 No Flask here. The complaint guidance (klagevejledning) goes with every decision that is not
 a full grant: where to complain, how, and by when. The deadline is the municipality's own
 figure where its standard states one, else the law's (retssikkerhedsloven § 67, stk. 1); a
-figure neither gives is never shown. Where the standard says in its own words where the
-complaint goes, those words are used; else the route the law sets: the municipality first,
-which looks at the case again, then Ankestyrelsen.
+figure neither gives is never shown. From when the deadline runs is cited on its own: the
+standard's words where it says, else the law's (Gentofte gives the 4 weeks, not their start).
+Where the standard has a line for the letter on where the complaint goes, those words are
+used; else the route the law sets: the municipality first, which looks at the case again,
+then Ankestyrelsen.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlalchemy.orm import Session
 from portal.applications import Decision, history
 from portal.crypto import DataCipher
 from portal.db.models import Application, StatusEvent
-from portal.standards import SourceKind, Standard
+from portal.standards import SourceKind, Standard, Statement
 from portal.standards.laws import LAWS
 from portal.standards.text import LANGS
 from portal.statuses import DECIDED
@@ -28,9 +30,6 @@ DEADLINE_LAW = "retssikkerhedsloven § 67, stk. 1"
 # Where the complaint goes and who reconsiders it: the municipality first (§ 66), then the
 # appeals board. Cited in the letter next to the route when the law, not the standard, says it.
 ROUTE_LAW = "retssikkerhedsloven §§ 66 og 67"
-# A standard's complaint line "says where" when it names the appeals board: then it also
-# names whom to send the complaint to (Næstved, Vejen); Gentofte's line gives only the deadline.
-NAMES_THE_ROUTE = "Ankestyrelsen"
 
 
 def law_deadline_weeks() -> int:
@@ -44,7 +43,10 @@ def law_deadline_weeks() -> int:
 def complaint_guidance(standard: Standard | None) -> dict[str, Any]:
     """The complaint guidance as the letter stores it: JSON, both languages.
 
-    `deadline`: {"weeks", "from": "standard"|"law", "source": {lang: citation}}.
+    `deadline`: {"weeks", "from": "standard"|"law", "source": {lang: citation}, "start"}, where
+    `start` is from when it runs: {"text", "source"} per language from the standard, or only
+    {"source"} (the law's) for the letter's own sentence. Letters stored before have no
+    `start`: their deadline's source covered both.
     `route`: the standard's own words on where to complain, {"text", "source"} per language,
     or None when the law's route is to be said instead.
     """
@@ -53,6 +55,7 @@ def complaint_guidance(standard: Standard | None) -> dict[str, Any]:
 
 def _deadline(standard: Standard | None) -> dict[str, Any]:
     steps = standard.next_steps if standard else None
+    start = _said(steps.complaint_start if steps else None) or _law(DEADLINE_LAW)
     if steps is not None and steps.complaint_weeks is not None:
         # The line that states the deadline: its own line where there is one, else the
         # complaint line. The check against the seed (seedcheck) found the figure there.
@@ -60,22 +63,27 @@ def _deadline(standard: Standard | None) -> dict[str, Any]:
         if said_in.source.kind is SourceKind.SEED:
             source = said_in.source
             return {"weeks": steps.complaint_weeks, "from": "standard",
-                    "source": {lang: source.label(lang) for lang in LANGS}}  # fmt: skip
-    return {"weeks": law_deadline_weeks(), "from": "law",
-            "source": {lang: DEADLINE_LAW for lang in LANGS}}  # fmt: skip
+                    "source": {lang: source.label(lang) for lang in LANGS}, "start": start}  # fmt: skip
+    return {"weeks": law_deadline_weeks(), "from": "law", **_law(DEADLINE_LAW), "start": start}
 
 
 def _route(standard: Standard | None) -> dict[str, Any] | None:
-    statement = standard.next_steps.complaint if standard else None
+    return _said(standard.next_steps.complaint_route if standard else None)
+
+
+def _said(statement: Statement | None) -> dict[str, Any] | None:
+    """A standard's own line for the letter with its citation; None where it is silent."""
     if statement is None or statement.source.kind is not SourceKind.SEED:
-        return None
-    if NAMES_THE_ROUTE not in statement.text_self.da:
         return None
     # A letter speaks to the applicant, so the statement's own "du" voice.
     return {
         "text": {lang: statement.text(lang) for lang in LANGS},
         "source": {lang: statement.source.label(lang) for lang in LANGS},
     }
+
+
+def _law(law: str) -> dict[str, Any]:
+    return {"source": {lang: law for lang in LANGS}}
 
 
 def current_decision(

@@ -220,6 +220,11 @@ class NextSteps:
     complaint: Statement
     complaint_deadline: Statement | None
     complaint_weeks: int | None
+    # For the decision letter, where the standard says it: where the complaint goes and who
+    # looks at it again (no deadline, no "you will be told how": the letter itself is that),
+    # and from when the deadline runs. Else the letter says the law's.
+    complaint_route: Statement | None
+    complaint_start: Statement | None
     free_choice: Statement
     clarification: Statement | None
     notes: tuple[Statement, ...]

@@ -250,6 +250,8 @@ def _build_next(node: Node) -> NextSteps:
         complaint=_req(node, "complaint"),
         complaint_deadline=node.statement("complaint_deadline", required=False),
         complaint_weeks=node.integer("complaint_weeks", 1, 52),
+        complaint_route=node.statement("complaint_route", required=False),
+        complaint_start=node.statement("complaint_start", required=False),
         free_choice=_req(node, "free_choice"),
         clarification=node.statement("clarification", required=False),
         notes=tuple(_statements(node, "notes")),

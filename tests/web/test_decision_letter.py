@@ -124,6 +124,7 @@ def test_the_route_is_the_standards_own_words_only_where_they_say_where() -> Non
     assert "Ankestyrelsen" in routes["370"]["text"]["da"]
     assert decisions.complaint_guidance(None)["deadline"] == {
         "weeks": 4, "from": "law", "source": {"da": LAW, "en": LAW},
+        "start": {"source": {"da": LAW, "en": LAW}},
     }  # fmt: skip
 
 
