@@ -5,6 +5,16 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 });
 
+// A confirmation or a refusal that a page opens with takes the focus, so a screen reader reads
+// it at once. The forms that lead there post to an address ending in its #id, which focuses it
+// without script; this covers a visit whose address lacks the #id.
+document.addEventListener("DOMContentLoaded", function () {
+  var notice = document.querySelector("[data-focus-on-load]");
+  if (notice && document.activeElement !== notice) {
+    notice.focus();
+  }
+});
+
 // Print buttons are hidden until JavaScript can make them work.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".js-print").forEach(function (button) {

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from portal.db.models import StaffRole
-from tests.browser.conftest import axe_violations, screenshot
-from tests.browser.test_staff_pages import SCREENS, fits, signed_in
+from tests.browser.conftest import axe_violations, follow, screenshot
+from tests.browser.test_staff_pages import SCREENS, fits, log_in, signed_in, submitted
 from tests.web.staff import make_staff
 
 # How far the staff table reaches past its own box, and how its rows are drawn.
@@ -49,3 +49,42 @@ def test_the_staff_list_is_a_card_per_person_on_a_phone_and_a_table_on_a_desktop
     assert axe_violations(page, axe_source) == []
     screenshot(page, f"h9a-staff-list-{screen}-{language}")
     page.context.close()
+
+
+def focused_id(page: Any) -> str:
+    return str(page.evaluate("document.activeElement.id"))
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
+def test_the_focus_goes_to_the_confirmation_and_to_a_refusal_at_the_top_of_the_case(
+    browser: Any, live_server: str, live_app: Any, axe_source: str, script: bool
+) -> None:
+    """Without JavaScript the form's address (…#besked), kept through the redirect, moves
+    the focus; with it, init.js does the same where the address has no #besked."""
+    application_id = submitted(live_app)
+    email = f"focus-{'js' if script else 'nojs'}@vejen.dk"
+    make_staff(live_app, "575", email)
+    context = browser.new_context(viewport=SCREENS["phone"], java_script_enabled=script)
+    page = context.new_page()
+    log_in(page, live_server, email)
+    page.goto(f"{live_server}/sagsbehandler/sag/{application_id}")
+    follow(page, page.get_by_role("button", name="Tag sagen"))
+    page.locator('input[name="outcome"][value="granted"]').check()
+    page.select_option("#offer", "Kærhøj")
+    page.locator('input[name="days"][value="3"]').check()
+    follow(page, page.get_by_role("button", name="Gem afgørelsen"))
+    assert focused_id(page) == "besked"
+    assert "Afgørelsen er gemt" in page.locator(":focus").inner_text()
+    if script:
+        assert axe_violations(page, axe_source) == []
+        page.goto(page.url.split("#")[0])  # no #besked: the script moves the focus
+        assert focused_id(page) == "besked"
+    screenshot(page, f"h9a-case-saved-focus-{'js' if script else 'nojs'}")
+    # A page that has gone stale: the case changed (here: its count) since it was opened.
+    page.locator("#reason").fill("Borgeren har sendt en ny lægeerklæring.")
+    page.locator('form[action*="genaabn"] input[name="seen"]').evaluate("e => e.value = '999'")
+    follow(page, page.get_by_role("button", name="Genåbn sagen"))
+    assert focused_id(page) == "besked"
+    assert "Det kunne ikke gøres" in page.locator(":focus").inner_text()
+    screenshot(page, f"h9a-case-refused-focus-{'js' if script else 'nojs'}")
+    context.close()

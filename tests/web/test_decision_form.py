@@ -269,5 +269,5 @@ def test_the_form_is_compact_and_needs_only_the_application_and_the_form(app: Fl
     offers = [o.text for o in tree.iter("option")]
     assert offers == ["Vælg et tilbud", "Kærhøj", "Nørrevang", "Veum Dag"]
     assert "<script" not in html and "bday" not in html
-    assert f'action="/sagsbehandler/sag/{application_id}/afgoerelse"' in html
+    assert f'action="/sagsbehandler/sag/{application_id}/afgoerelse#besked"' in html
     assert 'name="csrf_token"' in html
