@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound
 from portal import decisions, journey
 from portal.applications import Decision
 from portal.db.models import Application
+from portal.standards import SourceKind, Standard
 from portal.web import db
 from portal.web.services import cipher, standards
 
@@ -63,8 +64,19 @@ def letter_context(application: Application, decision: Decision) -> dict[str, An
         if journey.by_a_representative(person)
         else "",
         "route_law": decisions.ROUTE_LAW,
+        "transport_source": transport_source(standard, lang),
         "lang": lang,
     }
+
+
+def transport_source(standard: Standard | None, lang: str) -> str | None:
+    """Where the municipality's rule on paying for transport stands, for a letter that decides
+    transport: its standard's section. No seed cites a paragraph of the law for it, so the
+    letter cites none (serviceloven § 104 is the decision's own basis)."""
+    rule = standard.transport.rule if standard else None
+    if rule is None or rule.source.kind is not SourceKind.SEED:
+        return None
+    return rule.source.label(lang)
 
 
 def letter_html(application: Application, decision: Decision) -> str:
