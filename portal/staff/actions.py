@@ -71,6 +71,14 @@ def refused_because(application: Application, action: str, error: Exception) -> 
     return _l("Det kan ikke gøres, mens sagen har den status.")
 
 
+# A post without the page's count of status changes (or with one that is no count): an
+# outdated page or a hand-made post. Refused like a stale page, as nothing shows what it saw.
+UNSEEN = _l(
+    "Vi kan ikke se, om sagen er ændret, siden du åbnede siden, så intet er gemt. Åbn sagen "
+    "igen, og prøv igen."
+)
+
+
 def act(
     application: Application, form: StatusActionForm, action: str, run: Any, saved: str
 ) -> ResponseReturnValue:
@@ -79,10 +87,16 @@ def act(
     and the number of status changes the caseworker's page showed."""
     if not form.validate():
         return refuse(application, form)
+    seen = form.seen_count()
     try:
-        run(application, form.seen_count())
+        # No count: -1, which no case has, so the holder and the status are still checked
+        # (and named) first, and what is left is refused as a page not seen.
+        run(application, -1 if seen is None else seen)
     except applications.ApplicationError as error:
-        return refuse(application, form, refused_because(application, action, error))
+        unseen = seen is None and isinstance(error, applications.Changed)
+        return refuse(
+            application, form, UNSEEN if unseen else refused_because(application, action, error)
+        )
     queue_status_mails(db.session(), application)
     audit(action, application.id)
     return redirect(url_for("staff.case", application_id=application.id, gemt=saved), 303)

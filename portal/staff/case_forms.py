@@ -70,12 +70,13 @@ class StatusActionForm(PortalForm):
     seen = HiddenField()
 
     def seen_count(self) -> int | None:
-        """None: no number was sent (a page from before the forms carried one); -1: not a
-        number, which no case has, so the post counts as made from a page not seen."""
+        """The number the page sent; None when none was sent or it is no count. A browser
+        always sends the page's number, so None is a page from before the forms carried one
+        or a hand-made post: the view refuses it, as nobody can tell what its sender saw."""
         raw = self.seen.data
-        if raw is None:
+        if raw is None or not (raw.isascii() and raw.isdigit() and len(raw) < 10):
             return None
-        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else -1
+        return int(raw)
 
 
 class RequestInformationForm(StatusActionForm):

@@ -35,7 +35,7 @@ from portal.statuses import CLOSED
 from portal.web.db import database
 from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.journey import answer_until, status_links, submit
-from tests.web.staff import PASSWORD
+from tests.web.staff import PASSWORD, case_fields
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 MUNICIPALITY = "575"
@@ -221,7 +221,10 @@ def drafter(app: Flask) -> Persona:
 
 
 def post(persona: Persona, path: str, data: dict[str, str]) -> None:
-    response = persona.client.post(path, data={**data, "csrf_token": persona.token})
+    """Post as a browser would: a case action carries its page's count of status changes."""
+    case = re.match(r"/sagsbehandler/sag/\d+", path)
+    shown = case_fields(persona.client, case.group(0)) if case else {}
+    response = persona.client.post(path, data={**shown, **data, "csrf_token": persona.token})
     assert response.status_code == 303, (path, response.status_code)
 
 

@@ -15,7 +15,7 @@ from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.helpers import set_language
 from tests.web.journey import answer_until, status_links, submit
 from tests.web.outbox import drain
-from tests.web.staff import csrf_from, staff_client
+from tests.web.staff import case_fields, staff_client
 
 DECISION = {
     "outcome": "granted", **DECIDED_TODAY, "offer": "Kærhøj", "days": "3", "day_length": "full",
@@ -25,7 +25,7 @@ DECISION = {
 
 def act(staff, application_id: int, action: str, data: dict) -> int:  # type: ignore[no-untyped-def, type-arg]
     path = f"/sagsbehandler/sag/{application_id}"
-    response = staff.post(f"{path}/{action}", data={**data, "csrf_token": csrf_from(staff, path)})
+    response = staff.post(f"{path}/{action}", data={**data, **case_fields(staff, path)})
     return int(response.status_code)
 
 

@@ -52,6 +52,15 @@ def csrf_from(client: FlaskClient, path: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
 
 
+def case_fields(client: FlaskClient, path: str) -> dict[str, str]:
+    """What a browser sends with a case page's form besides what is typed: the CSRF token and
+    (when the page has forms that change the status) the page's count of status changes."""
+    html = client.get(path).get_data(as_text=True)
+    fields = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)}  # type: ignore[union-attr]
+    seen = re.search(r'name="seen" value="([^"]*)"', html)
+    return fields if seen is None else {**fields, "seen": seen.group(1)}
+
+
 def at_once(run: Callable[[int], None], ids: list[int]) -> None:
     """`run(id)` for every id, each in a thread of its own, all at once; any error one of
     them raises fails the test (a race's loser catches what it expects itself)."""

@@ -16,10 +16,11 @@ from portal.db.models import Application, CaseNote, Status, StatusEvent
 from portal.web.db import database
 from tests.web.decision_dates import DECIDED_TODAY, TODAY
 from tests.web.journey import answer_until, submit
-from tests.web.staff import csrf_from, staff_client
+from tests.web.staff import case_fields, csrf_from, staff_client
 from tests.web.test_staff_actions import citizen_with_application
 
 DECIDED_TODAY_ISO = TODAY.isoformat()
+UNSEEN = "Vi kan ikke se, om sagen er ændret, siden du åbnede siden, så intet er gemt."
 REFUSAL = {"outcome": "refused", **DECIDED_TODAY, "reasons": "Behovet dækkes af et værested."}
 
 
@@ -38,7 +39,7 @@ def case_page(client: FlaskClient, app: Flask, application_id: int) -> Page:
 
 def form_of(html: str, action: str) -> dict[str, str]:
     """The hidden fields of the case page's form that posts to `action`."""
-    form = re.search(rf'<form[^>]*action="[^"]*/{action}"[^>]*>(.*?)</form>', html, re.S)
+    form = re.search(rf'<form[^>]*action="[^"]*/{action}(?:#[^"]*)?"[^>]*>(.*?)</form>', html, re.S)
     assert form is not None, f"no {action} form on the page"
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
 
@@ -186,6 +187,7 @@ def test_a_seen_number_that_is_no_count_is_refused_as_stale(app: Flask, seen: st
     page = case_page(staff, app, application_id)
     response = send(staff, page, application_id, "afgoerelse", {**REFUSAL, "seen": seen})
     assert response.status_code == 409  # type: ignore[attr-defined]
+    assert UNSEEN in response.get_data(as_text=True)  # type: ignore[attr-defined]
     assert status_of(app, application_id) == before
 
 
@@ -300,9 +302,7 @@ def test_a_full_grant_of_less_than_was_asked_for_must_be_a_partial_grant(
     staff, path, application_id = taken_by_ida(app)  # 3 full days; cannot take the bus alone
     full = {**DECIDED_TODAY, "outcome": "granted", "offer": "Kærhøj", "days": "3",
             "day_length": "full", "transport": "yes"}  # fmt: skip
-    refused = staff.post(
-        path + "/afgoerelse", data={**full, **change, "csrf_token": csrf_from(staff, path)}
-    )
+    refused = staff.post(path + "/afgoerelse", data={**full, **change, **case_fields(staff, path)})
     html = refused.get_data(as_text=True)
     assert says in html and "vælg »Delvist bevilget«" in html
     with database(app).transaction() as session:
@@ -313,7 +313,7 @@ def test_a_full_grant_of_less_than_was_asked_for_must_be_a_partial_grant(
         "outcome": "partly_granted",
         "reasons": "Mere er der ikke brug for.",
     }
-    saved = staff.post(path + "/afgoerelse", data={**partial, "csrf_token": csrf_from(staff, path)})
+    saved = staff.post(path + "/afgoerelse", data={**partial, **case_fields(staff, path)})
     assert saved.status_code == 303
     with database(app).transaction() as session:
         assert session.get(Application, application_id).status is Status.GRANTED  # type: ignore[union-attr]

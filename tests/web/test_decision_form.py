@@ -18,7 +18,7 @@ from portal.web.db import database
 from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.helpers import parse
 from tests.web.journey import answer_until, submit
-from tests.web.staff import csrf_from, staff_client
+from tests.web.staff import case_fields, staff_client
 
 DATE = DECIDED_TODAY
 GRANT = {**DATE, "offer": "Kærhøj", "days": "3", "day_length": "full", "transport": "yes"}
@@ -38,7 +38,7 @@ def taken_case(app: Flask, municipality: str = "575", **answers: Any) -> tuple[F
 
 def decide_post(staff: FlaskClient, application_id: int, action: str, data: dict[str, Any]) -> Any:
     path = f"/sagsbehandler/sag/{application_id}"
-    return staff.post(f"{path}/{action}", data={**data, "csrf_token": csrf_from(staff, path)})
+    return staff.post(f"{path}/{action}", data={**data, **case_fields(staff, path)})
 
 
 def summary(html: str) -> dict[str, str]:

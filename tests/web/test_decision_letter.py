@@ -23,7 +23,7 @@ from portal.web.db import database
 from tests.web.decision_dates import DECIDED_TODAY, TODAY_IN_DANISH
 from tests.web.helpers import readable_sentences, set_language
 from tests.web.journey import answer_until, status_links, submit
-from tests.web.staff import csrf_from, staff_client
+from tests.web.staff import case_fields, staff_client
 
 DATE = DECIDED_TODAY
 REASONS = "Du har brug for tre dage. Så kan du være sammen med andre. Det har du sagt selv."
@@ -60,8 +60,8 @@ class Case:
         return f"/sagsbehandler/sag/{self.id}"
 
     def act(self, action: str, data: dict[str, Any]) -> None:
-        token = csrf_from(self.staff, self.path)
-        response = self.staff.post(f"{self.path}/{action}", data={**data, "csrf_token": token})
+        fields = case_fields(self.staff, self.path)
+        response = self.staff.post(f"{self.path}/{action}", data={**data, **fields})
         assert response.status_code == 303, response.get_data(as_text=True)[:300]
 
     def decide(self, outcome: str, **changes: str) -> Case:

@@ -21,7 +21,7 @@ from portal.db.models import Application, StaffRole, StaffUser, Status, StatusEv
 from portal.web.db import database
 from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.journey import answer_until, status_links, submit, token
-from tests.web.staff import at_once, csrf_from, make_staff, staff_client
+from tests.web.staff import at_once, case_fields, csrf_from, make_staff, staff_client
 
 CASE = "/sagsbehandler/sag/{}"
 ADMIN = "/sagsbehandler/admin/medarbejdere"
@@ -51,7 +51,7 @@ def applied(
 
 def act(staff: FlaskClient, application_id: int, action: str, **data: str) -> int:
     path = CASE.format(application_id)
-    response = staff.post(f"{path}/{action}", data={**data, "csrf_token": csrf_from(staff, path)})
+    response = staff.post(f"{path}/{action}", data={**data, **case_fields(staff, path)})
     return response.status_code
 
 

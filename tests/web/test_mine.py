@@ -21,7 +21,7 @@ from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.helpers import readable_sentences, set_language, visible_text
 from tests.web.journey import token
 from tests.web.own_applications import KAREN, apply, citizen
-from tests.web.staff import csrf_from, staff_client
+from tests.web.staff import case_fields, staff_client
 
 pytest_plugins = ("tests.oidc.fixtures",)
 
@@ -150,7 +150,7 @@ def test_the_decision_letter_from_my_applications(
         "outcome": "partly_granted", "offer": "Kærhøj", "days": "3", "day_length": "half",
         "transport": "no", "reasons": "Du har brug for tre dage.",
     })]:  # fmt: skip
-        answer = staff.post(f"{path}/{action}", data={**data, "csrf_token": csrf_from(staff, path)})
+        answer = staff.post(f"{path}/{action}", data={**data, **case_fields(staff, path)})
         assert answer.status_code == 303
     assert "Status: Delvist bevilget." in page_text(client, "/mine-ansoegninger")
     html = client.get(base).get_data(as_text=True)

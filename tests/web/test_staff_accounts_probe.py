@@ -19,7 +19,15 @@ from portal.db.models import Application, AuditEvent, StaffRole, StaffUser, Stat
 from portal.web.db import database
 from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.journey import answer_until, submit
-from tests.web.staff import PASSWORD, claim_race, csrf_from, login, make_staff, staff_client
+from tests.web.staff import (
+    PASSWORD,
+    case_fields,
+    claim_race,
+    csrf_from,
+    login,
+    make_staff,
+    staff_client,
+)
 
 ADMIN = "/sagsbehandler/admin/medarbejdere"
 GRANT = {**DECIDED_TODAY, "outcome": "granted", "offer": "Kærhøj", "days": "3",
@@ -36,7 +44,7 @@ def submitted(app: Flask, municipality: str = "575") -> int:
 
 def post_case(staff: FlaskClient, application_id: int, action: str, **data: str):  # type: ignore[no-untyped-def]
     path = f"/sagsbehandler/sag/{application_id}"
-    return staff.post(f"{path}/{action}", data={**data, "csrf_token": csrf_from(staff, path)})
+    return staff.post(f"{path}/{action}", data={**data, **case_fields(staff, path)})
 
 
 def staff_id(app: Flask, email: str) -> int:

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from tests.web.decision_dates import DECIDED_TODAY
 from tests.web.journey import answer_until, status_links, submit
-from tests.web.staff import csrf_from, staff_client
+from tests.web.staff import case_fields, csrf_from, staff_client
 
 
 def citizen_with_application(app: Flask) -> tuple[FlaskClient, str, int]:
@@ -27,7 +27,7 @@ def citizen_with_application(app: Flask) -> tuple[FlaskClient, str, int]:
 
 def post(client: FlaskClient, application_id: int, action: str, data: dict) -> object:  # type: ignore[type-arg]
     path = f"/sagsbehandler/sag/{application_id}"
-    return client.post(f"{path}/{action}", data={**data, "csrf_token": csrf_from(client, path)})
+    return client.post(f"{path}/{action}", data={**data, **case_fields(client, path)})
 
 
 def test_taking_a_case_shows_the_citizen_it_is_under_way(app: Flask) -> None:

@@ -14,7 +14,7 @@ from portal.db.models import Application
 from portal.web.db import database
 from tests.web.helpers import parse
 from tests.web.journey import answer_until, submit
-from tests.web.staff import csrf_from, staff_client
+from tests.web.staff import case_fields, csrf_from, staff_client
 
 
 def submitted(app: Flask) -> Application:
@@ -142,7 +142,7 @@ def test_a_decided_case_links_its_letter_and_the_download_has_a_name_in_words(ap
     path = f"/sagsbehandler/sag/{application.id}"
     today = date.today()
     decided = client.post(path + "/afgoerelse", data={
-        "outcome": "granted", "offer": "Kærhøj", "days": "3", "csrf_token": csrf_from(client, path),
+        "outcome": "granted", "offer": "Kærhøj", "days": "3", **case_fields(client, path),
         "decided_on-day": str(today.day), "decided_on-month": str(today.month),
         "decided_on-year": str(today.year),
     })  # fmt: skip
