@@ -27,6 +27,8 @@ from wtforms.validators import ValidationError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from hello import serve_as_portal
+
 PAGE = (
     '<!doctype html><html lang="da"><title>Spørgsmål</title>'
     '<form method="post" action="/q"><input type="hidden" name="csrf_token" value="{token}">'
@@ -86,22 +88,7 @@ def create_schema(database: str) -> None:
 
 
 def main() -> None:
-    from gunicorn.app.base import BaseApplication
-
-    from portal import serve
-
-    app = floor_app(os.environ["FLOOR_DB"], os.environ["SECRET_KEY"])
-    settings = serve.options()
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            for key, value in settings.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Flask:
-            return app
-
-    Server().run()
+    serve_as_portal(floor_app(os.environ["FLOOR_DB"], os.environ["SECRET_KEY"]))
 
 
 if __name__ == "__main__":

@@ -25,12 +25,12 @@ def bare_app() -> Flask:
     return app
 
 
-def main() -> None:
+def serve_as_portal(app: Flask) -> None:
+    """Serve `app` under `portal serve`'s gunicorn settings (the same PORTAL_* variables)."""
     from gunicorn.app.base import BaseApplication
 
     from portal import serve
 
-    app = bare_app()
     settings = serve.options()
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -42,6 +42,10 @@ def main() -> None:
             return app
 
     Server().run()
+
+
+def main() -> None:
+    serve_as_portal(bare_app())
 
 
 if __name__ == "__main__":
