@@ -303,6 +303,12 @@ class AuditEvent(Base):
     application it deletes (application_id becomes None)."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        # The access request's rows about a person with no application to them (a CPR
+        # search, an earlier access request): by municipality and detail, oldest first.
+        # Without it that read scanned every audit row the municipality ever wrote.
+        Index("ix_audit_event_person", "municipality_code", "detail", "at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Indexed: the purge of old rows selects on it.
