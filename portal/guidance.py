@@ -41,7 +41,7 @@ from portal.standards import (
     Text,
     TransportCondition,
 )
-from portal.standards.model import OfferKind, Offers, Transport
+from portal.standards.model import AGE_ASKED_BELOW, OfferKind, Offers, Transport
 
 __all__ = [
     "Answers",
@@ -257,10 +257,7 @@ def guidance(answers: Answers, standard: Standard, today: date | None = None) ->
 def _fit(
     answers: Answers, target: TargetGroup, age: int | None, triggered: tuple[Rule, ...]
 ) -> Fit:
-    reasons: list[Reason] = []
-    too_young = age is not None and target.min_age is not None and age < target.min_age
-    if too_young and target.age_below is not None:
-        reasons.append(Reason(target.age_below, Effect.UNLIKELY))
+    reasons = list(_age_reasons(age, target))
     if answers.difficulties:
         reasons.append(Reason(target.group_match, Effect.SUPPORTS))
     else:
@@ -269,6 +266,19 @@ def _fit(
     reasons.extend(_need_reasons(answers.wishes, target))
     reasons.extend(Reason(r.statement, r.effect) for r in triggered if r.effect is not Effect.INFO)
     return Fit(_level(reasons), tuple(reasons), _look_at(answers, target), target.can_apply)
+
+
+def _age_reasons(age: int | None, target: TargetGroup) -> tuple[Reason, ...]:
+    """Under the standard's own age limit: unlikely. Under 18 where it states none: not sure,
+    and the line says the standard does not say (portal.standards.model.AGE_ASKED_BELOW)."""
+    if age is None:
+        return ()
+    if target.min_age is not None and age < target.min_age and target.age_below is not None:
+        return (Reason(target.age_below, Effect.UNLIKELY),)
+    unstated = target.age_below_not_stated
+    if target.min_age is None and age < AGE_ASKED_BELOW and unstated is not None:
+        return (Reason(unstated, Effect.MAYBE),)
+    return ()
 
 
 def _help_reasons(level: HelpLevel | None, target: TargetGroup) -> tuple[Reason, ...]:

@@ -50,8 +50,9 @@ NOT_STATED_TOPICS = (
 UNSAID_TOPICS = frozenset({"next.apply"})
 # Silences said as a line of their own, in "Kort fortalt" when there is room, else under
 # "Hvad koster det": whether it costs anything is what most people ask first, and a topic in
-# the list at the foot of the page was found too late (second outside walk, Gentofte).
-SAID_WHEN_SILENT = frozenset({"costs.free"})
+# the list at the foot of the page was found too late (second outside walk, Gentofte). And a
+# person under 18 where the standard states no age: told so, and to ask (third walk).
+SAID_WHEN_SILENT = frozenset({"costs.free", "target.age_below_not_stated"})
 
 Snapshot = dict[str, Any]
 StatementDict = dict[str, Any]

@@ -25,6 +25,13 @@ class Effect(enum.StrEnum):
     UNLIKELY = "unlikely"
 
 
+# Where a standard states no age limit, a person under 18 (the age of majority) is told that it
+# does not say whether the offer is for them, and to ask. The portal's own question, never a
+# limit of the offer: the line says the standard is silent. (Where a standard states an age,
+# its own `min_age` decides.)
+AGE_ASKED_BELOW = 18
+
+
 class OfferKind(enum.StrEnum):
     """What the standard's list names: offers to choose between, or providers that run them
     (Næstved lists two providers, not offers)."""
@@ -144,6 +151,8 @@ class TargetGroup:
     age: Statement
     min_age: int | None
     age_below: Statement | None
+    # Where the standard states no age: said to a person under AGE_ASKED_BELOW.
+    age_below_not_stated: Statement | None
     manages_alone: Statement | None  # needed where there are no function levels
     needs: tuple[Need, ...]
     needs_unmatched: Statement

@@ -106,6 +106,11 @@ def _build_target(node: Node) -> TargetGroup:
     age_below = node.statement("age_below", required=min_age is not None)
     if min_age is None and age_below is not None:
         node.ctx.problem(node.key("age_below"), "only used with min_age")
+    unstated = node.statement("age_below_not_stated", required=min_age is None)
+    silent = unstated is not None and unstated.source.kind is SourceKind.NOT_STATED
+    if unstated is not None and (min_age is not None or not silent):
+        key = node.key("age_below_not_stated")
+        node.ctx.problem(key, "only where the standard states no age, as not_stated")
     levels = _build_levels(node.table("function_levels", required=False))
     needs = tuple(_build_need(key, child) for key, child in node.subtables("needs", True))
     if not needs:
@@ -117,6 +122,7 @@ def _build_target(node: Node) -> TargetGroup:
         age=_req(node, "age"),
         min_age=min_age,
         age_below=age_below,
+        age_below_not_stated=unstated,
         manages_alone=node.statement("manages_alone", required=levels is None),
         needs=needs,
         needs_unmatched=_req(node, "needs_unmatched"),

@@ -26,7 +26,7 @@ from typing import Any
 
 from portal.answers import Situation, Wish
 from portal.standards.laws import LAWS
-from portal.standards.model import Rule, Standard
+from portal.standards.model import AGE_ASKED_BELOW, Rule, Standard
 from portal.standards.text import SourceKind, Statement
 
 NUMBER_RE = re.compile(r"\d+")
@@ -103,6 +103,7 @@ ANSWER_TERMS: tuple[tuple[str, frozenset[Answer]], ...] = (
 # on the topic while the seed uses these words has under-read the seed: cite what it says.
 SILENCE_WORDS = {
     "target.age": r"\b\d+\s+år\b",
+    "target.age_below_not_stated": r"\b\d+\s+år\b",
     "scope.days": r"\bdage\s+(ugentligt|om\s+ugen)\b",
     "scope.day_length": r"halvdag|heldag|\btimer\b",
     "scope.duration": r"\bvarighed\b|tidsbegræns",
@@ -141,6 +142,10 @@ def allowed_numbers(statement: Statement, seed_numbers: set[str]) -> set[str]:
     source = statement.source
     if source.kind is SourceKind.LAW and source.law is not None:
         return numbers(source.law) | numbers(LAWS.get(source.law, ""))
+    if statement.id == "target.age_below_not_stated" and source.kind is SourceKind.NOT_STATED:
+        # The person's own age, "under 18", said with the standard's silence: the portal's
+        # question (AGE_ASKED_BELOW), which the line itself says is no limit of the standard's.
+        return seed_numbers | {str(AGE_ASKED_BELOW)}
     return seed_numbers
 
 

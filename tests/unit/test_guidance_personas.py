@@ -154,8 +154,9 @@ TABLE = [
     row("carl_social_problems_uses_open_offer", "370", MAYBE, NOT_COVERED,
         {"open_offers_first"}),
     row("carl_social_problems_uses_open_offer", "265", LIKELY, NOT_COVERED, {"open_offers"}),
-    row("dorte_17_physical", "173", LIKELY, COVERED),
-    row("dorte_17_physical", "157", LIKELY, COVERED),
+    # Lyngby-Taarbæk and Gentofte state no age: not sure, and the page says to ask.
+    row("dorte_17_physical", "173", MAYBE, COVERED),
+    row("dorte_17_physical", "157", MAYBE, COVERED),
     row("dorte_17_physical", "575", UNLIKELY, COVERED),
     row("dorte_17_physical", "370", UNLIKELY, COVERED),
     row("dorte_17_physical", "265", UNLIKELY, COVERED),

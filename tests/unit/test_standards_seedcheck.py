@@ -51,7 +51,7 @@ def _silent(key: str) -> str:
     )
 
 
-SILENT = ["target.age", "scope.days", "scope.day_length", "scope.duration", "costs.free",
+SILENT = ["target.age", "target.age_below_not_stated", "scope.days", "scope.day_length", "scope.duration", "costs.free",
           "costs.own_payment", "costs.wage", "transport.rule", "next.unit", "next.apply",
           "next.contact", "next.processing_time", "next.assessment", "next.action_plan",
           "next.complaint", "next.free_choice"]  # fmt: skip
