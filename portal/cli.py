@@ -327,7 +327,10 @@ def serve_command(info: ScriptInfo, print_config: bool) -> None:
             if key != "logconfig_dict":
                 click.echo(f"{key} = {settings[key]!r}")
         return
-    serve.run(info.load_app(), settings)
+    app = info.load_app()
+    with app.app_context():
+        staff_commands.refuse_demo_staff()
+    serve.run(app, settings)
 
 
 def register(app: Flask) -> None:

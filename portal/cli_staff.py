@@ -1,6 +1,10 @@
 """`portal create-staff`, `portal demo-data`, and the operator's way back in for a locked-out
 admin: `portal reset-password` and `portal reset-authenticator`.
 
+Demo accounts never let anyone into production: `portal serve` refuses to start a production
+portal whose database has an active one (a development database put to use, say), and
+`portal deactivate-demo-staff` is the way out.
+
 The reset commands are for the one case the admin pages cannot help: a municipality whose only
 admin has lost their password or their phone. They do what an admin's buttons do
 (portal.staff_auth), and each writes an audit row (no staff member; the operator at the
@@ -19,7 +23,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import passwords, staff_auth
+from portal import casework, passwords, staff_auth
 from portal.db.models import AuditEvent, StaffRole, StaffUser, utcnow
 from portal.web import services
 from portal.web.db import database
@@ -48,12 +52,14 @@ def _create_staff(
     return True
 
 
-def _note(session: Session, user: StaffUser, action: str) -> None:
+def _note(
+    session: Session, user: StaffUser, action: str, application_id: int | None = None
+) -> None:
     """The operator's change in the municipality's audit trail: no staff member did it."""
     session.add(
         AuditEvent(
             at=utcnow(), staff_id=None, municipality_code=user.municipality_code, action=action,
-            request_id="portal-cli", detail=user.email,
+            request_id="portal-cli", detail=user.email, application_id=application_id,
         )
     )  # fmt: skip
 
@@ -119,10 +125,43 @@ def demo_data_command() -> None:
     )
     for code in sorted(_municipality_codes()):
         for prefix, role, name in demo:
-            email = f"{prefix}-{code}@demo.invalid"
+            email = f"{prefix}-{code}{staff_auth.DEMO_DOMAIN}"
             password = passwords.generate()
             if _create_staff(email, code, role, password):
                 click.echo(f"Demo {name} for {code}: {email} / {password}")
+
+
+def refuse_demo_staff() -> None:
+    """In production, stop the start when a demo account can log in, saying which and what to
+    do, in the log and on the terminal. Elsewhere the demo accounts are what they are for."""
+    if current_app.config["PORTAL_ENV"] != "production":
+        return
+    with database().transaction() as session:
+        emails = [user.email for user in staff_auth.active_demo_accounts(session)]
+    if emails:
+        message = (
+            f"Refusing to start: the database has {len(emails)} active demo staff account(s), "
+            f"made by `portal demo-data` for development; their passwords are not secret. Run "
+            f"`portal deactivate-demo-staff` first."
+        )
+        current_app.logger.error(message)  # the count only: the log holds no e-mail address
+        raise click.ClickException(f"{message} The accounts: {', '.join(emails)}.")
+
+
+@click.command("deactivate-demo-staff")
+@with_appcontext
+def deactivate_demo_staff_command() -> None:
+    """Deactivate every demo account (`portal demo-data`) and put its open cases back in the
+    queue, as an admin's "Deaktiver" does; each is noted in the municipality's trail."""
+    now = utcnow()
+    with database().transaction() as session:
+        for user in staff_auth.active_demo_accounts(session):
+            staff_auth.deactivate(session, user, now)
+            released = casework.release_open_cases(session, user.municipality_code, user.id, now)
+            _note(session, user, "staff_deactivate")
+            for application_id in released:
+                _note(session, user, "release_deactivated", application_id)
+            click.echo(f"Deactivated {user.email}; {len(released)} open case(s) back in the queue.")
 
 
 @dataclass(frozen=True)
@@ -185,6 +224,7 @@ def reset_authenticator_command(email: str) -> None:
 COMMANDS = (
     create_staff_command,
     demo_data_command,
+    deactivate_demo_staff_command,
     reset_password_command,
     reset_authenticator_command,
 )
