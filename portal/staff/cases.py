@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, session, url_for
@@ -16,11 +15,12 @@ from flask_wtf import FlaskForm
 from portal import applications, casework, deadlines, journey, queue_rows, statuses
 from portal.cpr import masked as masked_cpr
 from portal.dashboard import overview
-from portal.db.models import ROW_ID_MAX, Application, StaffUser, Status, utcnow
+from portal.db.models import Application, StaffUser, Status, utcnow
 from portal.own_applications import identification_of
 from portal.staff.auth import audit, bp
 from portal.staff.case_forms import SearchForm, empty_case_forms, wished_offer
 from portal.staff.case_history import case_history, decisions_made, grouped_trail
+from portal.staff.paging import next_page, parse_cursor, previous_page, row_id, trail
 from portal.web import db
 from portal.web.access import access
 from portal.web.case_words import PARTLY_GRANTED_NAME, STATUS_TEXT
@@ -71,36 +71,10 @@ def rows_for(found: list[Application]) -> list[queue_rows.QueueRow]:
     )
 
 
-def parse_cursor(raw: str | None) -> casework.Cursor | None:
-    """?efter=<received_at>_<id> from the "next page" link; anything else is the first page.
-    The time is compared in UTC, so a far-off offset that leaves the calendar (year 1 at
-    +14:00) is refused here rather than in the database."""
-    if not raw or "_" not in raw:
-        return None
-    when, _, ident = raw.rpartition("_")
-    row = row_id(ident)
-    if row is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(when)
-        at = (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-    return casework.Cursor(at, row)
-
-
 def same_person(raw: str | None) -> Application | None:
     """?samme=<id>: the open applications of the person that application is for."""
     row = row_id(raw)
     return own_application(row) if row is not None else None
-
-
-def row_id(raw: str | None) -> int | None:
-    """A row id from a query parameter, or None: ASCII digits only (isdigit() alone lets "²"
-    through, which int() refuses) and within the column (ROW_ID_MAX)."""
-    if not raw or not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= ROW_ID_MAX:
-        return None
-    return int(raw)
 
 
 # The inbox's status filter besides each status: the open (undecided) cases, shown unless
@@ -131,25 +105,41 @@ def queue() -> str:
     same = same_person(request.args.get("samme"))
     where = queue_filter(same)
     show_cpr = request.args.get("cpr") == "vis"
+    after = parse_cursor(request.args.get("efter"))
     found = casework.list_queue(
-        db.session(), staff().municipality_code, staff().id, where,
-        parse_cursor(request.args.get("efter")), casework.PAGE_SIZE + 1,
+        db.session(), staff().municipality_code, staff().id, where, after,
+        casework.PAGE_SIZE + 1,
     )  # fmt: skip
     more = len(found) > casework.PAGE_SIZE
     found = found[: casework.PAGE_SIZE]
     who = request.args.get("hvem") if request.args.get("hvem") in ("mine", "ledige") else None
     audit("list", detail=f"status={where.status or status_choice()} hvem={who or '*'} "
                          f"cpr={'vist' if show_cpr else '-'} samme={same.id if same else '-'}")  # fmt: skip
-    last = found[-1] if more and found else None
     rows = rows_for(found)
     return render_template(
         "staff/queue.html", rows=rows, status_text=STATUS_TEXT,
         statuses=list(Status), status_choice=status_choice(), who=who, form=None,
         show_cpr=show_cpr, same=same, search=SearchForm(),
         nothing_free=request.args.get("besked") == "ingen-ledige",
-        next_cursor=f"{last.received_at.isoformat()}_{last.id}" if last else None,
+        **page_links(after, found if more else [], request.args.getlist("tilbage")),
         **queue_words(rows),
     )  # fmt: skip
+
+
+def page_links(after: casework.Cursor | None, shown: list[Application],
+               asked_trail: list[str]) -> dict[str, Any]:  # fmt: skip
+    """The links to the next page (when `shown` is a full page with more after it) and to the
+    previous one (on any page but the first). ?tilbage= means nothing on the first page."""
+    behind = trail(asked_trail) if after is not None else []
+    start = (
+        casework.get_application(db.session(), staff().municipality_code, behind[-1])
+        if behind
+        else None
+    )
+    return {
+        "next_page": next_page(after, behind, shown[-1]) if shown else None,
+        "previous_page": previous_page(behind, start) if after is not None else None,
+    }
 
 
 def queue_words(rows: Sequence[queue_rows.QueueRow] = ()) -> dict[str, Any]:

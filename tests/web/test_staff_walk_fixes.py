@@ -1,14 +1,20 @@
 """What the outside walk of 2026-12-06 found on the staff side, through the test client: the
 case page's confirmation and refusals stand in one box that the form's address points at
-(#besked), so the browser moves the focus there even without JavaScript."""
+(#besked), so the browser moves the focus there even without JavaScript; the inbox pages
+back as well as forward."""
 
 from __future__ import annotations
 
 import re
+from html import unescape
 
+import pytest
 from flask import Flask
 
+from portal import casework
+from portal.staff import paging
 from tests.web.staff import csrf_from, staff_client
+from tests.web.test_probe_defects import submitted
 from tests.web.test_staff_actions import citizen_with_application
 
 # The box at the top of the case page, up to the case's facts that follow it.
@@ -54,3 +60,75 @@ def test_a_refused_claim_is_said_in_the_box_the_focus_goes_to(app: Flask) -> Non
     attributes, text = notice(response.get_data(as_text=True)) or ("", "")
     assert "data-focus-on-load" in attributes and 'role="status"' not in attributes
     assert 'role="alert"' in text and "ida@vejen.dk har allerede taget sagen." in text
+
+
+# The inbox had "Næste side" but no way back -------------------------------------------------
+
+
+def page_links(html: str) -> dict[str, str]:
+    """The inbox's page links by their words, as addresses to visit."""
+    nav = re.search(r'<nav class="queue-pages.*?</nav>', html, re.S)
+    found = re.findall(r'<a href="([^"]+)">([^<]+)</a>', nav.group(0)) if nav else []
+    return {words: unescape(href) for href, words in found}
+
+
+def references(html: str) -> list[str]:
+    return re.findall(r"AS-\d{4}-\d{6}", html)
+
+
+def test_the_inbox_pages_back_to_the_start_by_links_alone_keeping_the_filters(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(5):
+        submitted(app)
+    monkeypatch.setattr(casework, "PAGE_SIZE", 2)
+    staff = staff_client(app, "575", "pager@vejen.dk")
+    url, pages = "/sagsbehandler/?status=alle&cpr=vis", []
+    while url:  # forwards: three pages of 2, 2 and 1
+        html = staff.get(url).get_data(as_text=True)
+        pages.append((url, references(html)))
+        assert ("Forrige side" in page_links(html)) == (len(pages) > 1)
+        url = page_links(html).get("Næste side", "")
+    assert [len(shown) for _, shown in pages] == [2, 2, 1]
+    assert len({r for _, shown in pages for r in shown}) == 5
+    url = pages[-1][0]
+    for _, shown in reversed(pages[:-1]):  # and back, page by page, to the first
+        url = page_links(staff.get(url).get_data(as_text=True))["Forrige side"]
+        assert "status=alle" in url and "cpr=vis" in url
+        assert references(staff.get(url).get_data(as_text=True)) == shown
+    assert "efter=" not in url and "tilbage=" not in url
+
+
+@pytest.mark.parametrize(
+    "trail",
+    [["x"], ["9" * 5000], ["-1"], ["²"], ["2020-01-01_1"], ["ROW"] * 5000, [""]],
+)
+def test_a_strange_trail_back_shows_the_page_and_a_way_back_to_the_start(
+    app: Flask, trail: list[str]
+) -> None:
+    """What is no row id of this municipality (garbage, a number past every row, an erased
+    row) leads back to the first page; 5,000 of them cost no more than 100."""
+    row = str(submitted(app))
+    trail = [row if value == "ROW" else value for value in trail]
+    staff = staff_client(app, "575", "cw@vejen.dk")
+    cursor = "2000-01-01T00:00:00+00:00_1"
+    response = staff.get("/sagsbehandler/", query_string={"efter": cursor, "tilbage": trail})
+    assert response.status_code == 200
+    back = page_links(response.get_data(as_text=True))["Forrige side"]
+    if trail[0] == row:  # a real row: its page, with the trail cut to 100 entries
+        assert back.count(f"tilbage={row}") == paging.TRAIL_MAX - 1 and f"_{row}" in back
+    else:
+        assert back == "/sagsbehandler/?status=aabne"
+    first = staff.get("/sagsbehandler/", query_string={"tilbage": trail})  # the first page
+    assert first.status_code == 200
+    assert "Forrige side" not in page_links(first.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("name", ["samme", "efter", "tilbage"])
+def test_an_id_of_5000_digits_is_no_id_rather_than_an_error(app: Flask, name: str) -> None:
+    """int() refuses more than 4,300 digits: such an id was a 500, now it is the whole inbox."""
+    staff = staff_client(app, "575", "cw@vejen.dk")
+    value = "9" * 5000 if name != "efter" else "2020-01-01T00:00:00+00:00_" + "9" * 5000
+    response = staff.get("/sagsbehandler/", query_string={name: value})
+    assert response.status_code == 200 and "<h1>Indbakke</h1>" in response.get_data(as_text=True)
+
