@@ -8,7 +8,7 @@ from flask import redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
-from portal import applications, casework
+from portal import casework, lifecycle
 from portal.db.models import Application, Status, utcnow
 from portal.deadlines import danish_date
 from portal.staff.auth import audit, bp
@@ -58,11 +58,11 @@ WITHDRAWN = {
 
 def refused_because(application: Application, action: str, error: Exception) -> Any:
     """What the caseworker is told when the lifecycle step refused."""
-    if isinstance(error, applications.NotAssigned):
+    if isinstance(error, lifecycle.NotAssigned):
         return _l("Tag sagen først. Kun den, der har sagen, kan gøre det.")
     if application.status is Status.WITHDRAWN:
         return WITHDRAWN[action]
-    if isinstance(error, applications.Changed):
+    if isinstance(error, lifecycle.Changed):
         return _l(
             "Sagen er ændret, siden du åbnede siden, så intet er gemt. Den har nu status: "
             "%(status)s. Se under „Status undervejs“, hvad der er sket, før du prøver igen.",
@@ -92,8 +92,8 @@ def act(
         # No count: -1, which no case has, so the holder and the status are still checked
         # (and named) first, and what is left is refused as a page not seen.
         run(application, -1 if seen is None else seen)
-    except applications.ApplicationError as error:
-        unseen = seen is None and isinstance(error, applications.Changed)
+    except lifecycle.ApplicationError as error:
+        unseen = seen is None and isinstance(error, lifecycle.Changed)
         return refuse(
             application, form, UNSEEN if unseen else refused_because(application, action, error)
         )
@@ -107,7 +107,7 @@ def act(
 @db.transactional
 def request_information(application_id: int) -> ResponseReturnValue:
     form = RequestInformationForm()
-    return act(own_application(application_id), form, "request_information", lambda a, seen: applications.request_information(
+    return act(own_application(application_id), form, "request_information", lambda a, seen: lifecycle.request_information(
         db.session(), cipher(), a, staff().id, form.message.data or "", seen), "besked")  # fmt: skip
 
 
@@ -119,7 +119,7 @@ def decide(application_id: int) -> ResponseReturnValue:
     received = danish_date(application.received_at)
     asked = asked_for(cipher().decrypt(application.answers_enc))
     form = DecisionForm(received_on=received, asked=asked)
-    return act(application, form, "decide", lambda a, seen: applications.decide(
+    return act(application, form, "decide", lambda a, seen: lifecycle.decide(
         db.session(), cipher(), a, staff().id,
         form.decision(standards().get(a.municipality_code)), seen), "afgoerelse")  # fmt: skip
 
@@ -129,7 +129,7 @@ def decide(application_id: int) -> ResponseReturnValue:
 @db.transactional
 def reopen(application_id: int) -> ResponseReturnValue:
     form = ReopenForm()
-    return act(own_application(application_id), form, "reopen", lambda a, seen: applications.reopen(
+    return act(own_application(application_id), form, "reopen", lambda a, seen: lifecycle.reopen(
         db.session(), cipher(), a, staff().id, form.reason.data or "", seen), "genaabnet")  # fmt: skip
 
 
@@ -157,6 +157,6 @@ def claim_next() -> ResponseReturnValue:
     if found is None:
         return redirect(url_for("staff.queue", besked="ingen-ledige"), 303)
     application = own_application(found)
-    applications.start_work(db.session(), cipher(), application, staff().id)
+    lifecycle.start_work(db.session(), cipher(), application, staff().id)
     audit("claim", found)
     return redirect(url_for("staff.case", application_id=found), 303)

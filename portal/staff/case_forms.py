@@ -14,10 +14,10 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from portal import applications, decisions
-from portal.applications import Outcome
+from portal import decisions
 from portal.db.models import utcnow
 from portal.deadlines import danish_date
+from portal.lifecycle import Decision, Outcome
 from portal.standards import Standard
 from portal.web.fields import DatePartsField, optional_choice
 from portal.web.forms import PortalForm
@@ -281,7 +281,7 @@ class DecisionForm(StatusActionForm):
             found.append(NO_TRANSPORT)
         return found
 
-    def decision(self, standard: Standard | None) -> applications.Decision:
+    def decision(self, standard: Standard | None) -> Decision:
         outcome = self.chosen or Outcome.REFUSED  # validate() has made sure there is one
         decided = self.decided_on.data or today()
         grant: dict[str, Any] = {}
@@ -293,7 +293,7 @@ class DecisionForm(StatusActionForm):
                 "day_length": self.day_length.data or "",
                 "transport": {"yes": True, "no": False}.get(self.transport.data or ""),
             }
-        made = applications.Decision.made(
+        made = Decision.made(
             outcome, decided.isoformat(), reasons=(self.reasons.data or "").strip(), **grant
         )
         return decisions.with_complaint(made, standard)

@@ -1,5 +1,6 @@
 """Rows for the retention tests, each made at a chosen time: applications through the real
-lifecycle (portal.applications), their delivery as the worker or the pull API records it."""
+lifecycle (portal.applications, portal.lifecycle), their delivery as the worker or the pull
+API records it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from portal import applications, retention
-from portal.applications import Decision, Outcome, Submission
+from portal import applications, lifecycle, retention
+from portal.applications import Submission
 from portal.db.models import (
     Application,
     ApplicationDocument,
@@ -26,6 +27,7 @@ from portal.db.models import (
     Status,
     utcnow,
 )
+from portal.lifecycle import Decision, Outcome
 from portal.outbox import queue
 from portal.web.db import database
 
@@ -72,14 +74,14 @@ def decided(app: Flask, application_id: int, staff_id: int) -> None:
         assert application is not None
         application.assigned_to_id = staff_id
         decision = Decision.made(Outcome.GRANTED, utcnow().date().isoformat())
-        applications.decide(session, cipher(app), application, staff_id, decision)
+        lifecycle.decide(session, cipher(app), application, staff_id, decision)
 
 
 def reopened(app: Flask, application_id: int, staff_id: int) -> None:
     with database(app).transaction() as session:
         application = session.get(Application, application_id)
         assert application is not None
-        applications.reopen(session, cipher(app), application, staff_id, "Ny oplysning.")
+        lifecycle.reopen(session, cipher(app), application, staff_id, "Ny oplysning.")
 
 
 def withdrawn(app: Flask, application_id: int) -> None:

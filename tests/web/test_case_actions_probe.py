@@ -235,8 +235,8 @@ def test_a_withdrawn_application_is_neither_reopened_nor_decided(app: Flask) -> 
 def test_of_two_decisions_posted_at_once_from_one_page_one_is_stored(app: Flask) -> None:
     import threading
 
-    from portal import applications
-    from portal.applications import Decision, Outcome
+    from portal import lifecycle
+    from portal.lifecycle import Decision, Outcome
     from portal.web.services import cipher
 
     _citizen, _link, _staff, application_id = taken(app)
@@ -256,9 +256,9 @@ def test_of_two_decisions_posted_at_once_from_one_page_one_is_stored(app: Flask)
             with app.app_context(), database(app).transaction() as session:
                 application = session.get(Application, application_id)
                 assert application is not None
-                applications.decide(session, cipher(), application, staff_id, decision, seen)
+                lifecycle.decide(session, cipher(), application, staff_id, decision, seen)
             stored.append(1)
-        except applications.ApplicationError as error:
+        except lifecycle.ApplicationError as error:
             refused.append(error)
 
     threads = [threading.Thread(target=post) for _ in range(6)]

@@ -14,8 +14,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal import decisions
-from portal.applications import Decision, Outcome
 from portal.db.models import Application, AuditEvent, Status, StatusEvent, utcnow
+from portal.lifecycle import Decision, Outcome
 from portal.standards import SourceKind, load_all
 from portal.standards.laws import LAWS
 from portal.standards.lix import lix

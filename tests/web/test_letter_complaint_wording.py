@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from portal import decisions
-from portal.applications import Decision
+from portal.lifecycle import Decision
 from portal.standards import SourceKind, load_all
 from tests.web.helpers import set_language
 from tests.web.test_decision_letter import Case, letter

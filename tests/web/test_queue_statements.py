@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import make_transient
 
-from portal.applications import Outcome
 from portal.casework import PAGE_SIZE
 from portal.db.models import Application, AuditEvent, Status, StatusEvent, utcnow
+from portal.lifecycle import Outcome
 from portal.web.db import database
 from portal.web.services import cipher
 from tests.web.journey import answer_until, submit
