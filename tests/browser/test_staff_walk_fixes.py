@@ -88,3 +88,38 @@ def test_the_focus_goes_to_the_confirmation_and_to_a_refusal_at_the_top_of_the_c
     assert "Det kunne ikke gøres" in page.locator(":focus").inner_text()
     screenshot(page, f"h9a-case-refused-focus-{'js' if script else 'nojs'}")
     context.close()
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_inbox_pages_back_and_forth_on_a_phone_and_a_desktop(
+    browser: Any,
+    live_server: str,
+    live_app: Any,
+    axe_source: str,
+    monkeypatch: pytest.MonkeyPatch,
+    screen: str,
+    language: str,
+) -> None:
+    from portal import casework
+
+    for _ in range(5):
+        submitted(live_app)
+    monkeypatch.setattr(casework, "PAGE_SIZE", 2)
+    email = f"pages-{screen}-{language}@vejen.dk"
+    make_staff(live_app, "575", email)
+    page = signed_in(browser, live_server, email, screen)
+    page.goto(f"{live_server}/sprog/{language}?next=/sagsbehandler/")
+    words = {"da": ("Forrige side", "Næste side"), "en": ("Previous page", "Next page")}
+    back, onwards = words[language]
+    first = page.locator(".queue-table a").first.inner_text()
+    follow(page, page.get_by_role("link", name=onwards))
+    follow(page, page.get_by_role("link", name=onwards))
+    assert fits(page) and axe_violations(page, axe_source) == []
+    screenshot(page, f"h9a-queue-pages-{screen}-{language}")
+    follow(page, page.get_by_role("link", name=back))
+    follow(page, page.get_by_role("link", name=back))
+    assert page.locator(".queue-table a").first.inner_text() == first
+    assert page.get_by_role("link", name=back).count() == 0
+    page.context.close()
+
