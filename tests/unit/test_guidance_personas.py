@@ -51,7 +51,7 @@ ROSKILDE = (
 # it is for comes first when that fits the answers and last when it does not (and a wished
 # offer comes before all).
 FILE_ORDER = {"173": (), "157": (), "575": VEJEN_ALL, "370": NAESTVED, "265": ROSKILDE}
-NAMED_MENTAL = {"autisme_makers_corner", "center_socialpsykiatri_neuropaedagogik"}
+NAMED_MENTAL = {"autisme_makers_corner"}
 
 
 def default_offers(code: str, persona: str) -> tuple[str, ...]:
