@@ -262,6 +262,12 @@ def _build_next(node: Node) -> NextSteps:
         clarification=node.statement("clarification", required=False),
         notes=tuple(_statements(node, "notes")),
     )
+    # The letter says the law's route and start where the standard is silent; a line of the
+    # standard's own that cites a law or a silence would never be shown (portal.decisions).
+    for key in ("complaint_route", "complaint_start"):
+        line = getattr(steps, key)
+        if line is not None and line.source.kind is not SourceKind.SEED:
+            node.ctx.problem(node.key(key), "cite your standard's section, or leave it out")
     node.finish()
     return steps
 
