@@ -28,6 +28,7 @@ from wtforms.validators import InputRequired, Length
 from portal import passwords, staff_auth, totp
 from portal.casework import AuditRecord, write_audit
 from portal.db.models import StaffRole, StaffUser, utcnow
+from portal.staff import notices
 from portal.staff.case_forms import named
 from portal.web import db, metrics
 from portal.web.access import access, guard
@@ -217,7 +218,7 @@ def totp_enrol() -> ResponseReturnValue:
     form = CodeForm()
     if request.method == "POST" and form.validate():
         if totp.confirm_enrolment(data_cipher, staff, form.code.data or "", utcnow()):
-            return start_session(staff, utcnow())
+            return start_session(staff, utcnow(), notices.APP_SET_UP)
         form.code.errors.append(_l("Koden passer ikke. Tjek, at uret på telefonen går rigtigt."))
     secret = str(data_cipher.decrypt(staff.totp_pending_enc))
     uri = totp.provisioning_uri(secret, staff.email)
@@ -225,12 +226,17 @@ def totp_enrol() -> ResponseReturnValue:
     return render_template("staff/enrol.html", form=form, code_form=form, qr=qr, secret=secret)
 
 
-def start_session(staff: StaffUser, now: Any) -> Response:
+def start_session(staff: StaffUser, now: Any, notice: str | None = None) -> Response:
+    """The session opens, and the login goes on to its page; `notice` (portal.staff.notices)
+    is what that page, or the password page before it, says the last step did."""
+    anchor = notices.ANCHOR if notice else None
     if passwords.must_change(staff.password_hash):
         # Every factor has passed, but an admin made (and saw) the password: the staff member
         # chooses their own before any page opens.
         session[PENDING_KEY] = {"id": staff.id, "at": int(time.time()), "change": True}
-        return redirect(url_for("staff.login", next=login_target()), 303)
+        if notice:
+            notices.leave(notice)
+        return redirect(url_for("staff.login", next=login_target(), _anchor=anchor), 303)
     opened = staff_auth.open_session(db.session(), staff, now)
     # A fresh session at login: nothing from before (a draft, an old token) carries over,
     # but the language the caseworker chose on the login page does.
@@ -239,7 +245,9 @@ def start_session(staff: StaffUser, now: Any) -> Response:
     if lang is not None:
         session["lang"] = lang
     session[SEEN_KEY] = int(time.time())
-    target = login_target()
+    if notice:
+        notices.leave(notice)
+    target = login_target().split("#", 1)[0] + (f"#{anchor}" if anchor else "")
     response = make_response(redirect(target, 303))
     response.set_cookie(
         COOKIE, opened.token, httponly=True, samesite="Strict", path="/sagsbehandler",
@@ -263,13 +271,18 @@ def changing_staff() -> StaffUser | None:
 @db.transactional
 def logout() -> Response:
     staff_auth.revoke(db.session(), request.cookies.get(COOKIE), utcnow())
-    return logged_out()
+    return logged_out(notices.LOGGED_OUT)
 
 
-def logged_out() -> Response:
-    """Forget the browser's side of the session and go to the login page."""
+def logged_out(notice: str) -> Response:
+    """Forget the browser's side of the session and go to the login page, which says so in
+    the language the caseworker chose (all the session keeps)."""
+    lang = session.get("lang")
     session.clear()
-    response = make_response(redirect(url_for("staff.login"), 303))
+    if lang is not None:
+        session["lang"] = lang
+    notices.leave(notice)
+    response = make_response(redirect(url_for("staff.login", _anchor=notices.ANCHOR), 303))
     response.delete_cookie(COOKIE, path="/sagsbehandler")
     return response
 
@@ -312,7 +325,7 @@ def admin_only() -> ResponseReturnValue | None:
 def logout_everywhere() -> Response:
     """Ends every session of this caseworker, on every device (e.g. a lost laptop)."""
     staff_auth.revoke_all(db.session(), g.staff.id, utcnow())
-    return logged_out()
+    return logged_out(notices.LOGGED_OUT_EVERYWHERE)
 
 
 @bp.post("/forlaeng")
@@ -371,3 +384,8 @@ def _write_audit(_exc: BaseException | None) -> None:
             write_audit(db.database().engine, records)
         except Exception as err:  # the database went away: reported, since a teardown that
             report_unhandled(err)  # raises escapes Flask (the server's bare 500)
+
+
+@bp.record_once
+def _notice_global(state) -> None:  # type: ignore[no-untyped-def]
+    state.app.jinja_env.globals["staff_notice"] = notices.take

@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal import passwords, staff_auth
 from portal.db.models import StaffUser, utcnow
+from portal.staff import notices
 from portal.staff.auth import audit, bp, start_session
 from portal.web import db, metrics
 from portal.web.access import access
@@ -89,7 +90,7 @@ def own_password(first_login: StaffUser | None) -> ResponseReturnValue:
             g.staff, g.audit = staff, g.get("audit", [])
             audit("staff_change_password")
             if first_login is not None:
-                return start_session(staff, utcnow())
+                return start_session(staff, utcnow(), notices.NEW_PASSWORD)
             return render_template("staff/password.html", form=PasswordForm(formdata=None),
                                    changed=True, first_login=False,
                                    min_length=passwords.MIN_LENGTH, action_form=form)  # fmt: skip

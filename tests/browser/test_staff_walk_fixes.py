@@ -123,3 +123,36 @@ def test_the_inbox_pages_back_and_forth_on_a_phone_and_a_desktop(
     assert page.get_by_role("link", name=back).count() == 0
     page.context.close()
 
+
+@pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("screen", SCREENS)
+def test_the_login_page_says_the_logout_worked_and_has_the_focus_there(
+    browser: Any,
+    live_server: str,
+    live_app: Any,
+    axe_source: str,
+    screen: str,
+    language: str,
+    script: bool,
+) -> None:
+    email = f"out-{screen}-{language}-{'js' if script else 'nojs'}@vejen.dk"
+    make_staff(live_app, "575", email)
+    context = browser.new_context(viewport=SCREENS[screen], java_script_enabled=script)
+    page = context.new_page()
+    page.goto(f"{live_server}/sprog/{language}?next=/sagsbehandler/login")
+    log_in(page, live_server, email)
+    follow(
+        page,
+        page.get_by_role("button", name={"da": "Log ud", "en": "Log out"}[language], exact=True),
+    )
+    notice = page.locator("#bekraeftelse")
+    assert focused_id(page) == "bekraeftelse"
+    said = {"da": "Du er logget ud", "en": "You are logged out"}[language]
+    assert said in notice.inner_text()
+    if script:
+        assert fits(page) and axe_violations(page, axe_source) == []
+        screenshot(page, f"h9a-logged-out-{screen}-{language}")
+    page.reload()
+    assert page.locator("#bekraeftelse").count() == 0  # said once
+    context.close()

@@ -327,7 +327,7 @@ def test_a_password_an_admin_made_must_be_changed_at_the_first_login(app: Flask)
         assert user.failed_logins == 1  # the wrong current password counts
 
     done = change(client, issued, OWN)
-    assert done.status_code == 303 and done.headers["Location"] == "/sagsbehandler/"
+    assert done.status_code == 303 and done.headers["Location"] == "/sagsbehandler/#bekraeftelse"
     assert client.get("/sagsbehandler/").status_code == 200
     assert login(app.test_client(), "ny@vejen.dk", issued).status_code == 200  # refused
     assert login(app.test_client(), "ny@vejen.dk", OWN).headers["Location"] == "/sagsbehandler/"
@@ -346,7 +346,7 @@ def test_a_reset_password_must_be_changed_too(app: Flask) -> None:
     issued = shown_password(reset.get_data(as_text=True))
     client = app.test_client()
     assert login(client, "ida@vejen.dk", issued).headers["Location"].startswith(LOGIN)
-    assert change(client, issued, OWN).headers["Location"] == "/sagsbehandler/"
+    assert change(client, issued, OWN).headers["Location"] == "/sagsbehandler/#bekraeftelse"
 
 
 def test_the_new_password_page_comes_only_after_the_second_factor(required: Flask) -> None:

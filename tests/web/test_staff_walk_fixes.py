@@ -1,7 +1,8 @@
 """What the outside walk of 2026-12-06 found on the staff side, through the test client: the
 case page's confirmation and refusals stand in one box that the form's address points at
 (#besked), so the browser moves the focus there even without JavaScript; the inbox pages
-back as well as forward."""
+back as well as forward; logging out, setting up the app and choosing a first password say
+they worked."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pytest
 from flask import Flask
 
 from portal import casework
+from portal.db.models import StaffRole
 from portal.staff import paging
-from tests.web.staff import csrf_from, staff_client
+from tests.web.staff import csrf_from, login, staff_client
 from tests.web.test_probe_defects import submitted
 from tests.web.test_staff_actions import citizen_with_application
 
@@ -132,3 +134,94 @@ def test_an_id_of_5000_digits_is_no_id_rather_than_an_error(app: Flask, name: st
     response = staff.get("/sagsbehandler/", query_string={name: value})
     assert response.status_code == 200 and "<h1>Indbakke</h1>" in response.get_data(as_text=True)
 
+
+# No word after logging out, setting up the app or choosing a first password ------------------
+
+
+def notice_box(html: str) -> str | None:
+    """The one-time notice at the top of a staff page (portal.staff.notices), as text."""
+    found = re.search(
+        r'<div id="bekraeftelse" class="staff-notice" tabindex="-1" role="status"'
+        r" data-focus-on-load>(.*?)</div>\s*</div>\s*</div>",
+        html,
+        re.S,
+    )
+    return re.sub(r"<[^>]+>|\s+", " ", found.group(1)) if found else None
+
+
+@pytest.mark.parametrize(
+    ("button", "said"),
+    [
+        ("logout", "Du er logget ud Du kan logge ind igen herunder."),
+        ("logout-alle-steder", "Du er logget ud på alle computere og telefoner"),
+    ],
+)
+def test_the_login_page_says_once_that_the_logout_worked(
+    app: Flask, button: str, said: str
+) -> None:
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    token = csrf_from(staff, "/sagsbehandler/")
+    response = staff.post(f"/sagsbehandler/{button}", data={"csrf_token": token})
+    # Nothing about the person in the address: the login page, and the notice's anchor.
+    assert response.headers["Location"] == "/sagsbehandler/login#bekraeftelse"
+    shown = notice_box(staff.get("/sagsbehandler/login").get_data(as_text=True))
+    assert shown is not None and said in " ".join(shown.split()), shown
+    assert notice_box(staff.get("/sagsbehandler/login").get_data(as_text=True)) is None  # once
+    assert staff.get("/sagsbehandler/").status_code == 303  # and logged out it is
+
+
+def test_the_logout_keeps_the_language_the_caseworker_chose(app: Flask) -> None:
+    """The logout cleared the whole session, so an English-reading caseworker was told in
+    Danish; like the login, it keeps the language and nothing else."""
+    staff = staff_client(app, "575", "ida@vejen.dk")
+    staff.get("/sprog/en?next=/sagsbehandler/")
+    token = csrf_from(staff, "/sagsbehandler/")
+    staff.post("/sagsbehandler/logout", data={"csrf_token": token})
+    shown = notice_box(staff.get("/sagsbehandler/login").get_data(as_text=True))
+    assert shown is not None and "You are logged out" in shown, shown
+
+
+def test_setting_up_the_app_and_a_first_password_are_confirmed_on_the_next_page(
+    app: Flask,
+) -> None:
+    import pyotp
+
+    admin = staff_client(app, "575", "chef@vejen.dk", StaffRole.ADMIN)
+    admin_page = "/sagsbehandler/admin/medarbejdere"
+    made = admin.post(
+        admin_page,
+        data={
+            "email": "ny@vejen.dk",
+            "role": "caseworker",
+            "csrf_token": csrf_from(admin, admin_page),
+        },
+    )
+    issued = re.search(r'<strong class="break-all">([^<]+)</strong>', made.get_data(as_text=True))
+    assert issued is not None
+    app.config["STAFF_TOTP_REQUIRED"] = True
+    try:
+        client = app.test_client()
+        login(client, "ny@vejen.dk", unescape(issued.group(1)))
+        enrol = "/sagsbehandler/login/opsaet"
+        html = client.get(enrol).get_data(as_text=True)
+        assert notice_box(html) is None
+        secret = re.search(r'<code class="break-all">([A-Z2-7]+)</code>', html)
+        assert secret is not None
+        code = pyotp.TOTP(secret.group(1)).now()
+        set_up = client.post(enrol, data={"code": code, "csrf_token": csrf_from(client, enrol)})
+    finally:
+        app.config["STAFF_TOTP_REQUIRED"] = False
+    # The app is set up; the password an admin made is changed next, on the login's address.
+    assert set_up.headers["Location"].endswith("#bekraeftelse")
+    page = client.get("/sagsbehandler/login").get_data(as_text=True)
+    assert "Godkendelses-appen er sat op" in (notice_box(page) or ""), page
+    new = "min egen lange adgangskode"
+    chosen = client.post(
+        "/sagsbehandler/login",
+        data={"current": unescape(issued.group(1)), "new": new, "repeat": new,
+              "csrf_token": csrf_from(client, "/sagsbehandler/login")},
+    )  # fmt: skip
+    assert chosen.headers["Location"] == "/sagsbehandler/#bekraeftelse"
+    queue = client.get("/sagsbehandler/").get_data(as_text=True)
+    assert "Din nye adgangskode er gemt" in (notice_box(queue) or "")
+    assert notice_box(client.get("/sagsbehandler/").get_data(as_text=True)) is None
