@@ -71,7 +71,7 @@ def test_deactivating_a_caseworker_puts_their_open_cases_back_in_the_queue(app: 
     assert post_case(ida, decided, "afgoerelse", **GRANT).status_code == 303
     ida_id = staff_id(app, "ida@vejen.dk")
     page = admin.get(ADMIN).get_data(as_text=True)
-    ida_row = page.split(">ida@vejen.dk</td>")[1].split("</tr>")[0]
+    ida_row = page.split(">ida@vejen.dk</th>")[1].split("</tr>")[0]
     assert 'data-label="Åbne sager" class="stack-short">2</td>' in ida_row  # before deactivating
 
     response = admin.post(
