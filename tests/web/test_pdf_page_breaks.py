@@ -1,6 +1,6 @@
 """A PDF never splits a table row over two pages, nor leaves a heading alone at the bottom of
-a page: the receipt, the application for the case file and the decision letter, with answers
-long enough to run over several pages. Free-text answers of two lengths move the rows
+a page: the receipt, the application for the case file, the decision letter and the staff
+journal, with answers long enough to run over several pages. Free-text answers of two lengths move the rows
 across the page ends, so some row would straddle one without the stylesheet's rules."""
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal import receipts
+from portal.config import ROOT
 from portal.db.models import Application
 from portal.web import db
 from portal.web.handoff_render import application_pdf
 from tests.web.journey import answer_until, submit
 from tests.web.pdf_layout import Layout
+from tests.web.staff import staff_client
 from tests.web.test_decision_letter import Case
 
 # Free text of these lengths (the longest near the question's 2,000 characters) moves the rows
@@ -77,6 +79,45 @@ def test_the_decision_letter_keeps_rows_and_headings_whole(app: Flask, rendered:
     layout = Layout(rendered[-1])
     assert len(layout.pages) > 1
     assert layout.split_rows() == [] and layout.stranded_headings() == []
+
+
+# The journal's own words stand before its tables: each of these lengths left a row across a
+# page end before the shared stylesheet kept rows whole (tried in steps of 100 characters).
+JOURNAL_LENGTHS = [600, 800, 1400]
+
+
+@pytest.mark.parametrize("length", JOURNAL_LENGTHS)
+def test_the_staff_journal_pdf_keeps_rows_and_headings_whole(
+    app: Flask, rendered: list[str], length: int
+) -> None:
+    citizen = app.test_client()
+    answer_until(citizen, **{"/ansoeg/andet": {"text": long_text(length)}})
+    submit(citizen)
+    with app.app_context():
+        application_id = db.session().scalars(select(Application.id)).one()
+    staff = staff_client(app, "575", "sagsbehandler@575.dk")
+    assert staff.get(f"/sagsbehandler/sag/{application_id}/sag.pdf").status_code == 200
+    journal = rendered[-1]
+    assert "Interne noter" in journal
+    assert broken(journal) == NOTHING_BROKEN
+
+
+PDF_TEMPLATES = [
+    "citizen/receipt_pdf.html",
+    "handoff/application_pdf.html",
+    "staff/decision_letter.html",
+    "staff/case_pdf.html",
+]
+
+
+@pytest.mark.parametrize("template", PDF_TEMPLATES)
+def test_every_pdf_loads_the_shared_stylesheet_that_keeps_rows_whole(template: str) -> None:
+    # One rule in one place: a PDF that forgot its own copy split rows (the journal did).
+    html = (ROOT / "templates" / template).read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="css/receipt-pdf.css">' in html
+    assert "break-inside" not in html
+    css = (ROOT / "static" / "css" / "receipt-pdf.css").read_text(encoding="utf-8")
+    assert "tr { break-inside: avoid; }" in css
 
 
 # ---------------------------------------------------------------- the check itself
