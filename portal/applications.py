@@ -1,6 +1,6 @@
 """The citizen's side of the application's lifecycle: submit, read by status link, withdraw.
 The caseworker's steps (take, ask for more, decide, reopen) and the decision are in
-portal.lifecycle; the names other modules still import from here are re-exported below.
+portal.lifecycle.
 
 No Flask here: the functions take a SQLAlchemy session and a cipher, so tests and the CLI can
 call them directly. Each transition checks its preconditions and raises a named error that
@@ -28,12 +28,7 @@ from portal.db.models import (
     StatusEvent,
     utcnow,
 )
-
-# Re-exported (the `as` form) for the modules that import them from here.
-from portal.lifecycle import ApplicationError as ApplicationError
-from portal.lifecycle import Decision as Decision
-from portal.lifecycle import Outcome as Outcome
-from portal.lifecycle import start_work as start_work
+from portal.lifecycle import ApplicationError
 from portal.outbox import queue as outbox
 from portal.statuses import OPEN
 

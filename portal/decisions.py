@@ -18,9 +18,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from portal.applications import Decision, history
+from portal.applications import history
 from portal.crypto import DataCipher
 from portal.db.models import Application, StatusEvent
+from portal.lifecycle import Decision
 from portal.standards import SourceKind, Standard, Statement
 from portal.standards.laws import LAWS
 from portal.standards.text import LANGS

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal import deadlines, ffb, journey
-from portal.applications import Outcome
 from portal.casework import staff_emails
 from portal.cpr import masked as masked_cpr
 from portal.db.models import Application, Status, StatusEvent
 from portal.identity.applying import Method, Stored
+from portal.lifecycle import Outcome
 from portal.own_applications import identification_of
 from portal.statuses import OPEN
 

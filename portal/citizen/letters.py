@@ -8,9 +8,9 @@ from typing import Any
 from flask import Response
 
 from portal import decisions
-from portal.applications import Decision
 from portal.citizen.followup import application_for
 from portal.citizen.routes import bp
+from portal.lifecycle import Decision
 from portal.web.access import access
 from portal.web.decision_letter import letter_decision, letter_response
 

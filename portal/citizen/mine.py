@@ -21,12 +21,12 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from portal import applications, decisions, own_applications
-from portal.applications import Outcome
 from portal.citizen.followup import status_context
 from portal.citizen.routes import bp
 from portal.db.models import Application, Status
 from portal.extensions import csrf
 from portal.identity import Citizen
+from portal.lifecycle import Outcome
 from portal.own_applications import Own
 from portal.statuses import OPEN
 from portal.web import db

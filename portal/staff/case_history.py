@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from portal.applications import Decision, Outcome
 from portal.crypto import DataCipher
 from portal.db.models import StatusEvent
 from portal.decisions import stored_decision
+from portal.lifecycle import Decision, Outcome
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, get_locale
 from flask_wtf import FlaskForm
 
-from portal import applications, casework, deadlines, journey, queue_rows, statuses
+from portal import applications, casework, deadlines, journey, lifecycle, queue_rows, statuses
 from portal.cpr import masked as masked_cpr
 from portal.dashboard import overview
 from portal.db.models import Application, StaffUser, Status, utcnow
@@ -323,7 +323,7 @@ def claim(application_id: int) -> ResponseReturnValue:
             db.session(), staff().municipality_code, application.id, staff().id, utcnow()
         )
         db.session().refresh(application)  # the UPDATE bypassed the ORM's copy
-        applications.start_work(db.session(), cipher(), application, staff().id)
+        lifecycle.start_work(db.session(), cipher(), application, staff().id)
     except casework.AlreadyClaimed as err:
         db.session().refresh(application)  # the winner's claim, not the copy read before it
         audit("claim_refused", application.id)

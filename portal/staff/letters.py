@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_wtf import FlaskForm
 
-from portal.applications import Decision
 from portal.db.models import Application
+from portal.lifecycle import Decision
 from portal.staff.auth import audit, bp
 from portal.staff.cases import own_application, row_id
 from portal.web.access import access

@@ -15,8 +15,8 @@ from flask_babel import force_locale, get_locale
 from werkzeug.exceptions import NotFound
 
 from portal import decisions, journey
-from portal.applications import Decision
 from portal.db.models import Application
+from portal.lifecycle import Decision
 from portal.standards import SourceKind, Standard
 from portal.web import db
 from portal.web.services import cipher, standards
