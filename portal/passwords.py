@@ -49,9 +49,6 @@ COMMON = frozenset(
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
-ISSUED = "issued:"  # the hash's prefix for a password an admin made and has seen
-
-
 class WeakPasswordError(ValueError):
     pass
 
@@ -78,32 +75,22 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def hash_issued(password: str) -> str:
-    """The hash of a password an admin made: its holder must change it at the next login."""
-    return ISSUED + hash_password(password)
-
-
-def must_change(password_hash: str) -> bool:
-    return password_hash.startswith(ISSUED)
-
-
-def rehash(password: str, like: str = "") -> str:
+def rehash(password: str) -> str:
     """A new hash with current parameters for a password that just verified (no strength
-    check: the password is already in use, and refusing it here would lock the user out).
-    `like`: the old hash, whose mark of an admin-made password the new one keeps."""
-    return (ISSUED if must_change(like) else "") + _hasher.hash(password)
+    check: the password is already in use, and refusing it here would lock the user out)."""
+    return _hasher.hash(password)
 
 
 def verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash.removeprefix(ISSUED), password)
+        return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
     try:
-        return _hasher.check_needs_rehash(password_hash.removeprefix(ISSUED))
+        return _hasher.check_needs_rehash(password_hash)
     except InvalidHashError:
         return False
 

@@ -74,11 +74,15 @@ def create_staff(
     caller's transaction stays usable. Raises passwords.WeakPasswordError for a weak password.
     """
     email = email.strip().lower()
-    password_hash = (passwords.hash_issued if issued else passwords.hash_password)(password)
+    password_hash = passwords.hash_password(password)
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise StaffExists(email)
     user = StaffUser(
-        email=email, municipality_code=municipality_code, role=role, password_hash=password_hash
+        email=email,
+        municipality_code=municipality_code,
+        role=role,
+        password_hash=password_hash,
+        must_change_password=issued,
     )
     try:
         with session.begin_nested():
@@ -127,7 +131,7 @@ def check_password(
         passwords.verify(_dummy_hash(), password)
         return PasswordCheck(None, None, matches=False)
     matches = passwords.verify(user.password_hash, password)
-    rehashed = passwords.rehash(password, like=user.password_hash) if matches and passwords.needs_rehash(
+    rehashed = passwords.rehash(password) if matches and passwords.needs_rehash(
         user.password_hash
     ) else None  # fmt: skip
     return PasswordCheck(user.id, user.password_hash, matches, rehashed)
@@ -302,7 +306,8 @@ def reactivate(session: Session, user: StaffUser, now: datetime) -> None:
 def reset_password(session: Session, user: StaffUser, now: datetime) -> str:
     """A new generated password, shown once to the admin; every open session ends."""
     password = passwords.generate()
-    user.password_hash = passwords.hash_issued(password)
+    user.password_hash = passwords.hash_password(password)
+    user.must_change_password = True
     unlock(session, user, now)
     revoke_all(session, user.id, now)
     session.flush()
@@ -334,6 +339,7 @@ def change_password(
         session.flush()
         raise WrongPassword
     user.password_hash = passwords.hash_password(new)
+    user.must_change_password = False
     user.failed_logins = 0
     session.flush()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, func
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, false, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db.base import Base, UTCDateTime
@@ -51,6 +51,9 @@ class StaffUser(Base):
         ),
     )
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Someone else made the password and saw it (an admin, the operator): its holder chooses
+    # their own at the next login, before any page opens.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, server_default=func.now()
     )

@@ -25,7 +25,7 @@ from werkzeug.routing import RequestRedirect
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from portal import passwords, staff_auth, totp
+from portal import staff_auth, totp
 from portal.casework import AuditRecord, write_audit
 from portal.db.models import StaffRole, StaffUser, utcnow
 from portal.staff import notices
@@ -230,7 +230,7 @@ def start_session(staff: StaffUser, now: Any, notice: str | None = None) -> Resp
     """The session opens, and the login goes on to its page; `notice` (portal.staff.notices)
     is what that page, or the password page before it, says the last step did."""
     anchor = notices.ANCHOR if notice else None
-    if passwords.must_change(staff.password_hash):
+    if staff.must_change_password:
         # Every factor has passed, but an admin made (and saw) the password: the staff member
         # chooses their own before any page opens.
         session[PENDING_KEY] = {"id": staff.id, "at": int(time.time()), "change": True}

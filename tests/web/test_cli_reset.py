@@ -56,7 +56,7 @@ def test_reset_password_gives_a_new_one_to_change_and_unlocks(
     user, logged_in = account(app, staff_id, token)
     assert passwords.verify(user.password_hash, password)
     assert not passwords.verify(user.password_hash, OLD_PASSWORD)
-    assert passwords.must_change(user.password_hash)  # the operator has seen it
+    assert user.must_change_password  # the operator has seen it
     assert user.failed_logins == 0 and user.locked_until is None
     assert not logged_in
     assert user.totp_secret_enc is not None  # the app is another command
