@@ -116,12 +116,18 @@ def request_information(application_id: int) -> ResponseReturnValue:
 @db.transactional
 def decide(application_id: int) -> ResponseReturnValue:
     application = own_application(application_id)
-    received = danish_date(application.received_at)
-    asked = asked_for(cipher().decrypt(application.answers_enc))
-    form = DecisionForm(received_on=received, asked=asked)
+    form = decision_form(application)
     return act(application, form, "decide", lambda a, seen: lifecycle.decide(
         db.session(), cipher(), a, staff().id,
         form.decision(standards().get(a.municipality_code)), seen), "afgoerelse")  # fmt: skip
+
+
+def decision_form(application: Application) -> DecisionForm:
+    """The posted decision form, with what it checks against: when the application came, and
+    what it asked for (a grant of less must be recorded as a partial grant)."""
+    received = danish_date(application.received_at)
+    asked = asked_for(cipher().decrypt(application.answers_enc))
+    return DecisionForm(received_on=received, asked=asked)
 
 
 @bp.post("/sag/<int:application_id>/genaabn")

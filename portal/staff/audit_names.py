@@ -24,6 +24,7 @@ AUDIT_ACTIONS: dict[str, LazyString] = {
     "decide": _l("Traf afgørelse"),
     "decision_letter": _l("Hentede afgørelsesbrevet"),
     "decision_letter_preview": _l("Læste afgørelsesbrevet"),
+    "decision_draft": _l("Læste brevet til en afgørelse, før den blev gemt"),
     "reopen": _l("Genåbnede sagen"),
     "release_deactivated": _l(
         "Satte sagen tilbage i indbakken, da sagsbehandleren blev deaktiveret"

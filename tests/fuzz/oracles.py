@@ -40,7 +40,11 @@ ATTEMPT_COUNTERS = {
 AUDITED_CALLS = "api."
 # The case page shown again with a form's errors shows the whole case: a read, which is
 # logged like every staff read of an application ("Så sagen"); nothing else may be written.
-CASE_FORMS = {"staff.decide", "staff.reopen", "staff.request_information", "staff.add_note"}
+# The decision's letter read before saving (staff.decision_draft) is such a read as well.
+CASE_FORMS = {
+    "staff.decide", "staff.reopen", "staff.request_information", "staff.add_note",
+    "staff.decision_draft",
+}  # fmt: skip
 
 
 @dataclass
