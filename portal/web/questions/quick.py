@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, request
+from flask import request
 from wtforms import RadioField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired
 
 from portal.web.fields import MultiCheckboxField
 from portal.web.questions.base import Context, StepForm
-from portal.web.signing import check_csrf_token
+from portal.web.signing import posted_token_holds
 
 FORM_BODY = "application/x-www-form-urlencoded"
 
@@ -64,7 +64,7 @@ def quick_answer(form_class: type[StepForm], context: Context) -> dict[str, Any]
     """The answer the form would store from this POST, when the POST is plainly right; None
     when the form must be built to judge it (and to say what is wrong)."""
     fields = plan(form_class)
-    if fields is None or request.mimetype != FORM_BODY or not _token_holds():
+    if fields is None or request.mimetype != FORM_BODY or not posted_token_holds():
         return None
     sent = request.form
     answer: dict[str, Any] = {}
@@ -79,15 +79,3 @@ def quick_answer(form_class: type[StepForm], context: Context) -> dict[str, Any]
             return None  # "none of these" with another box: the form names the clash
         answer[name] = values if several else values[0]
     return answer
-
-
-def _token_holds() -> bool:
-    config = current_app.config
-    if not config.get("WTF_CSRF_ENABLED", True) or g.get("csrf_valid", False):
-        return True
-    field = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
-    try:
-        check_csrf_token(request.form.get(field), config.get("WTF_CSRF_TIME_LIMIT", 3600))
-    except ValidationError:
-        return False  # the form refuses it again, and logs why, once
-    return True
