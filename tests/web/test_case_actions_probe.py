@@ -16,7 +16,7 @@ from portal.db.models import Application, CaseNote, Status, StatusEvent
 from portal.web.db import database
 from tests.web.decision_dates import DECIDED_TODAY, TODAY
 from tests.web.journey import answer_until, submit
-from tests.web.staff import case_fields, csrf_from, staff_client
+from tests.web.staff import at_once, case_fields, csrf_from, staff_client
 from tests.web.test_staff_actions import citizen_with_application
 
 DECIDED_TODAY_ISO = TODAY.isoformat()
@@ -261,11 +261,7 @@ def test_of_two_decisions_posted_at_once_from_one_page_one_is_stored(app: Flask)
         except lifecycle.ApplicationError as error:
             refused.append(error)
 
-    threads = [threading.Thread(target=post) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(lambda _n: post(), list(range(6)))
     assert len(stored) == 1 and len(refused) == 5
     assert status_of(app, application_id) == (Status.REFUSED, seen + 1)
 
