@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import Engine, event
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException
@@ -169,7 +170,7 @@ class Fuzzer:
         if response.mimetype == "text/html":
             if 'type="password"' in text and PASSWORD_SHOWN.search(text):
                 yield "a password was sent back in its box"
-            raw = [describe(v) for v in case.sent if is_markup(v) and str(v) in text]
+            raw = [describe(v) for v in case.sent if is_markup(v) and shown_raw(str(v), text)]
             if raw:
                 yield f"markup shown unescaped: {', '.join(raw)}"
 
@@ -207,3 +208,14 @@ class Fuzzer:
     def assert_clean(self, at_least: int) -> None:
         assert not self.failures, f"{len(self.failures)} fuzz failures:\n\n{self.report()}"
         assert self.total >= at_least, f"only {self.total} requests were sent"
+
+
+def shown_raw(value: str, text: str) -> bool:
+    """Whether the page holds `value` unescaped. A value whose only markup is a trailing "&"
+    begins its own escaped form ("a&" in "a&amp;"), so those occurrences are the escaped
+    ones (hypothesis found "öà$\x9d)&" reported as unescaped on the letter's draft)."""
+    found = text.count(value)
+    escaped = str(escape(value))
+    if escaped != value and escaped.startswith(value):
+        found -= text.count(escaped)
+    return found > 0

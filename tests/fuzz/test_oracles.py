@@ -97,3 +97,12 @@ def test_a_rolled_back_write_and_escaped_markup_are_no_failures(
     broken: Flask, engine: Engine, path: str
 ) -> None:
     assert problems(broken, engine, path, CORPUS["markup-1"]) == []
+
+
+def test_a_trailing_ampersand_escaped_is_not_markup_shown_raw() -> None:
+    from tests.fuzz.oracles import shown_raw
+
+    assert not shown_raw("öà$\x9d)&", "<td>öà$\x9d)&amp;</td>")
+    assert shown_raw("öà$\x9d)&", "<td>öà$\x9d)&</td>")
+    assert shown_raw("<b>x</b>", "<td><b>x</b></td>")
+    assert not shown_raw("<b>x</b>", "<td>&lt;b&gt;x&lt;/b&gt;</td>")
